@@ -1,0 +1,135 @@
+"""Argument checks at the API boundary: clear errors instead of silent NaN.
+
+One concept: *every public entry point checks what it was given*. Each error
+names the argument, what was given, what was expected and the likely fix.
+The checks that look at values (NaN in ``X``, labels other than 0/1/"?") run
+on the device and read back one boolean each (a sync, once per call).
+
+The converting checks (:func:`as_inputs`, :func:`as_labels`) are also where
+user data is moved to the device, once, in the network's dtype.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from .backend import array_module, to_device
+
+DTYPES = ("float64", "float32")
+HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
+OUTPUTS = ("sigmoid", "softmax")
+
+
+def check_choice(name: str, value, valid: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``valid``, else a ValueError that lists them."""
+    if not isinstance(value, str) or value not in valid:
+        raise ValueError(f"{name}: got {value!r}, expected one of {', '.join(map(repr, valid))}.")
+    return value
+
+
+def check_dtype(dtype) -> np.dtype:
+    """``"float64"``/``"float32"`` (or the NumPy types) as a ``numpy.dtype``."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.name not in DTYPES:
+        raise ValueError(
+            f"dtype: got {dtype!r}, expected one of {', '.join(map(repr, DTYPES))} "
+            "(float64 for teaching and gradient checks, float32 for speed)."
+        )
+    return resolved
+
+
+def check_positive(name: str, value, integer: bool = False):
+    """``value`` if it is a positive number (a positive int when ``integer``)."""
+    kind = Integral if integer else Real
+    if isinstance(value, bool) or not isinstance(value, kind) or not value > 0 or not np.isfinite(value):
+        expected = "a positive integer" if integer else "a positive finite number"
+        raise ValueError(f"{name}: got {value!r}, expected {expected}.")
+    return value
+
+
+def check_nonnegative(name: str, value) -> float:
+    """``value`` if it is a finite number >= 0 (e.g. the L2 strength λ)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < np.inf:
+        raise ValueError(f"{name}: got {value!r}, expected a finite number >= 0 (0 turns it off).")
+    return float(value)
+
+
+def check_layer_dims(layer_dims) -> tuple[int, ...]:
+    """``[n_x, n_1, ..., n_L]``: at least an input and an output size, all positive ints."""
+    try:
+        dims = tuple(layer_dims)
+    except TypeError:
+        dims = None
+    if dims is None or len(dims) < 2:
+        raise ValueError(
+            f"layer_dims: got {layer_dims!r}, expected a list [n_x, n_1, ..., n_L] of at least two sizes, "
+            "e.g. [3072, 64, 4] for 32x32 RGB images, one hidden layer and 4 tasks."
+        )
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+            raise ValueError(f"layer_dims: entry {l} is {n!r}, expected a positive integer (a layer size n_{l}).")
+    return tuple(int(n) for n in dims)
+
+
+def _as_2d(name: str, a, dtype, what: str):
+    """``a`` on the active device as a 2-D array of ``dtype``; 1-D input is refused, not reshaped."""
+    if array_module(a) is np and not isinstance(a, np.ndarray):
+        a = np.asarray(a)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: got an array of dtype {a.dtype}, expected numbers ({what}).")
+    if a.ndim != 2:
+        hint = f" For one example use {name}.reshape(-1, 1)." if a.ndim == 1 else ""
+        raise ValueError(f"{name}: got an array of shape {a.shape}, expected a 2-D array {what}.{hint}")
+    # Column slices of Fortran-ordered data are contiguous, so mini-batches stay cheap ("F").
+    return to_device(a, dtype=dtype, order="F")
+
+
+def as_inputs(X, n_x: int | None, dtype) -> object:
+    """``X`` checked and moved to the device: shape ``(n_x, m)``, finite, in ``dtype``."""
+    X = _as_2d("X", X, dtype, "of shape (n_x, m): one example per column")
+    if n_x is not None and X.shape[0] != n_x:
+        hint = (
+            " It looks transposed (examples in rows): pass X.T."
+            if X.shape[1] == n_x
+            else " Check that the network's layer_dims[0] matches the data."
+        )
+        raise ValueError(f"X: got shape {X.shape}, expected ({n_x}, m) with n_x = {n_x} features per column.{hint}")
+    if X.shape[1] == 0:
+        raise ValueError(f"X: got shape {X.shape}, i.e. no examples (m = 0); expected at least one column.")
+    xp = array_module(X)
+    if not bool(xp.isfinite(X).all()):  # sync: one boolean read back
+        raise ValueError("X: contains NaN or inf; inputs must be finite (only labels Y may be NaN, meaning '?').")
+    return X
+
+
+def as_labels(Y, n_y: int, m: int, dtype, output: str = "sigmoid") -> object:
+    """``Y`` checked and moved to the device: shape ``(n_y, m)``, entries 0, 1 or NaN ("?").
+
+    For ``output="softmax"`` each column must be one-hot, or entirely NaN (an
+    example whose class is unknown).
+    """
+    Y = _as_2d("Y", Y, dtype, "of shape (n_y, m): one label vector per column")
+    if Y.shape != (n_y, m):
+        hint = " It looks transposed: pass Y.T." if Y.shape == (m, n_y) else ""
+        raise ValueError(
+            f"Y: got shape {Y.shape}, expected ({n_y}, {m}): n_y = {n_y} tasks (the network's outputs) "
+            f"by m = {m} examples (the columns of X).{hint}"
+        )
+    xp = array_module(Y)
+    unknown = xp.isnan(Y)
+    if not bool(((Y == 0) | (Y == 1) | unknown).all()):  # sync
+        raise ValueError("Y: labels must be 0, 1 or NaN ('?', unknown); found other values (inf, 2, 0.5, ...).")
+    if output == "softmax":
+        column_unknown = unknown.all(axis=0)
+        one_hot = (Y == 1).sum(axis=0) == 1
+        if not bool((one_hot & ~unknown.any(axis=0) | column_unknown).all()):  # sync
+            raise ValueError(
+                "Y: a softmax network needs one-hot columns (exactly one 1 per example, or a column of NaN "
+                "for an unknown class). For several labels per example use output='sigmoid'."
+            )
+    return Y
