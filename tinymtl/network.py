@@ -1,0 +1,218 @@
+"""The multi-task network: a dense network of any depth with a hand-written backward pass.
+
+One concept: *the loop over layers*. The math of one step lives elsewhere
+(:mod:`~tinymtl.layers`, :mod:`~tinymtl.activations`, :mod:`~tinymtl.losses`);
+here it is chained forward (keeping a cache) and backward (consuming it).
+
+For l = 1..L (the lecture's numbering; Python lists are 0-based, so
+``caches[l]`` holds ``A[l]`` and ``caches[0]`` is ``X = A[0]``)::
+
+    Z[l] = W[l] A[l−1] + b[l]        (n_l, m)
+    A[l] = g(Z[l])                   hidden layers: relu, leaky_relu, tanh, sigmoid
+    Ŷ    = σ(Z[L])  or softmax(Z[L]) (n_y, m)
+
+The cache keeps exactly what backward needs: ``A[0..L−1]`` (each is both the
+input of the next linear step and enough to compute ``g'``; see
+:mod:`tinymtl.activations`). The network holds no state between calls but its
+parameters.
+
+What it leaves out: convolutions, dropout, batch norm; the output layer is
+always linear followed by sigmoid (multi-task) or softmax (one label).
+
+>>> import numpy as np
+>>> net = MLP([3, 5, 4], seed=0)                  # n_x = 3, one hidden layer, n_y = 4 tasks
+>>> X = np.ones((3, 2))                            # m = 2 examples
+>>> Y = np.array([[1, 0], [0, np.nan], [1, 1], [np.nan, 0]])
+>>> J, grads = net.loss_and_grads(X, Y)
+>>> sorted(grads), grads["dW1"].shape
+(['dW1', 'dW2', 'db1', 'db2'], (5, 3))
+>>> net.predict_proba(X).shape
+(4, 2)
+"""
+
+from __future__ import annotations
+
+from . import serialization
+from .activations import HIDDEN, OUTPUT
+from .backend import array_module, get_backend, to_device, to_numpy
+from .initialization import INITS, initial_parameters
+from .layers import linear_backward, linear_forward
+from .losses import NORMALIZERS, as_task_weights, masked_logistic_loss_and_grad, softmax_cross_entropy_and_grad
+from .validation import (
+    HIDDEN_ACTIVATIONS,
+    OUTPUTS,
+    as_inputs,
+    as_labels,
+    check_choice,
+    check_dtype,
+    check_layer_dims,
+    check_nonnegative,
+)
+
+
+class MLP:
+    """A dense network ``layer_dims = [n_x, n_1, ..., n_L]`` for n_y = n_L tasks (or classes).
+
+    Parameters
+    ----------
+    layer_dims : sizes of the layers, input first: ``[n_x, n_1, ..., n_L]``.
+    hidden : activation of the hidden layers: "relu", "leaky_relu", "tanh", "sigmoid".
+    output : "sigmoid" (multi-task: one independent yes/no per row of Y) or
+        "softmax" (exactly one class per example).
+    init : "he" or "xavier" (see :mod:`tinymtl.initialization`).
+    seed : seed of the initial weights.
+    dtype : "float64" (default; gradient checks need it) or "float32" (faster; kept end to end).
+
+    The parameters live on the backend active at construction
+    (:func:`tinymtl.get_backend`); :meth:`to` moves them.
+    """
+
+    def __init__(self, layer_dims, hidden="relu", output="sigmoid", init="he", seed=0, dtype="float64"):
+        self.layer_dims = check_layer_dims(layer_dims)
+        self.hidden = check_choice("hidden", hidden, HIDDEN_ACTIVATIONS)
+        self.output = check_choice("output", output, OUTPUTS)
+        self.init = check_choice("init", init, INITS)
+        self.seed = seed
+        self.dtype = check_dtype(dtype)
+        self.backend = get_backend()
+        host = initial_parameters(self.layer_dims, self.init, seed)
+        self.params = {name: to_device(p, dtype=self.dtype) for name, p in host.items()}
+
+    @property
+    def n_layers(self) -> int:
+        """L: the number of layers with parameters (hidden layers + the output layer)."""
+        return len(self.layer_dims) - 1
+
+    @property
+    def n_params(self) -> int:
+        """Σ_l n_l (n_{l−1} + 1): the number of trainable numbers."""
+        return sum(int(p.size) for p in self.params.values())
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({list(self.layer_dims)}, hidden={self.hidden!r}, output={self.output!r}, "
+            f"dtype={self.dtype.name!r}, backend={self.backend!r}, params={self.n_params:,})"
+        )
+
+    # --- forward and backward ------------------------------------------------------
+    def forward(self, X):
+        """Z[L] (the logits, (n_y, m)) and the cache [A[0], ..., A[L−1]] for :meth:`backward`.
+
+        ``X`` must already be a device array of the right shape and dtype; use
+        :meth:`predict_proba` for user input.
+        """
+        activation = HIDDEN[self.hidden][0]
+        A, caches = X, [X]  # A[0] = X: (n_x, m)
+        for l in range(1, self.n_layers):
+            A = activation(linear_forward(A, self.params[f"W{l}"], self.params[f"b{l}"]))  # A[l]: (n_l, m)
+            caches.append(A)
+        L = self.n_layers
+        return linear_forward(A, self.params[f"W{L}"], self.params[f"b{L}"]), caches  # Z[L]: (n_y, m)
+
+    def backward(self, dZL, caches, l2: float = 0.0) -> dict:
+        """Gradients {"dW1", "db1", ..., "dWL", "dbL"} from dZ[L] = ∂J/∂Z[L] and the forward cache.
+
+        For l = L..1: ``dW[l] = dZ[l] A[l−1]ᵀ + (λ/m) W[l]`` (the second term from the
+        L2 cost ``λ/(2m) Σ_l ‖W[l]‖²``), ``db[l] = Σ_i dZ[l]``, and for l > 1
+        ``dZ[l−1] = (W[l]ᵀ dZ[l]) ⊙ g'(Z[l−1])``. dA[0] is never computed.
+        """
+        backward_activation = HIDDEN[self.hidden][1]
+        m = dZL.shape[1]
+        grads, dZ = {}, dZL  # dZ[L]: (n_y, m)
+        for l in range(self.n_layers, 0, -1):
+            W, A_prev = self.params[f"W{l}"], caches[l - 1]
+            dW, db, dA_prev = linear_backward(dZ, A_prev, W, need_dA_prev=l > 1)
+            if l2:
+                dW += (l2 / m) * W  # ∂/∂W of λ/(2m) ‖W‖²: (n_l, n_{l-1})
+            grads[f"dW{l}"], grads[f"db{l}"] = dW, db
+            if l > 1:
+                dZ = backward_activation(dA_prev, A_prev)  # dZ[l-1]: (n_{l-1}, m)
+        return {f"d{name}": grads[f"d{name}"] for name in self.params}  # same order as params
+
+    def l2_cost(self, l2: float, m: int):
+        """λ/(2m) Σ_l ‖W[l]‖²_F (0 when λ = 0); a 0-d array or 0.0."""
+        if not l2:
+            return 0.0
+        return (l2 / (2 * m)) * sum((W * W).sum() for name, W in self.params.items() if name[0] == "W")
+
+    def cost_from_logits(self, ZL, Y, l2=0.0, normalizer="m", task_weights=None):
+        """J (a 0-d device array, no sync) and dZ[L] = ∂J/∂Z[L], from the logits Z[L]: (n_y, m).
+
+        The output's loss (masked logistic for sigmoid, cross-entropy for softmax)
+        plus the L2 cost; ``Y`` may hold NaN ("?").
+        """
+        if self.output == "sigmoid":
+            J, dZL = masked_logistic_loss_and_grad(ZL, Y, normalizer, task_weights)
+        else:
+            J, dZL = softmax_cross_entropy_and_grad(ZL, Y, normalizer)
+        return J + self.l2_cost(l2, ZL.shape[1]), dZL
+
+    def cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
+        """J and the gradients, for device X, Y already checked: forward, cost, backward.
+
+        This is the training hot path (no argument checks, no sync).
+        """
+        ZL, caches = self.forward(X)
+        J, dZL = self.cost_from_logits(ZL, Y, l2, normalizer, task_weights)
+        return J, self.backward(dZL, caches, l2)
+
+    # --- the public, checked API -----------------------------------------------------
+    def loss_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
+        """The cost J (a Python float: one device sync) and the gradients, for user data.
+
+        ``X``: (n_x, m); ``Y``: (n_y, m) of 0, 1 or NaN ("?"). ``l2``: λ of the
+        cost ``λ/(2m) Σ‖W‖²``. ``normalizer`` and ``task_weights``: see
+        :mod:`tinymtl.losses`.
+        """
+        X, Y, weights = self.check_data(X, Y, normalizer, task_weights)
+        J, grads = self.cost_and_grads(X, Y, check_nonnegative("l2", l2), normalizer, weights)
+        return float(J), grads
+
+    def check_data(self, X, Y, normalizer="m", task_weights=None):
+        """X, Y and the task weights checked and moved to this network's device and dtype."""
+        self._check_backend()
+        check_choice("normalizer", normalizer, NORMALIZERS if self.output == "sigmoid" else NORMALIZERS[:2])
+        if task_weights is not None and self.output == "softmax":
+            raise ValueError("task_weights: per-task weights apply to sigmoid outputs; got them for a softmax net.")
+        X = as_inputs(X, self.layer_dims[0], self.dtype)
+        Y = as_labels(Y, self.layer_dims[-1], X.shape[1], self.dtype, self.output)
+        weights = None if task_weights is None else as_task_weights(task_weights, Y.shape[0], self.dtype)
+        return X, Y, weights
+
+    def predict_proba(self, X):
+        """Ŷ = σ(Z[L]) (each entry a task's probability) or softmax(Z[L]); (n_y, m) on the device."""
+        self._check_backend()
+        ZL, _ = self.forward(as_inputs(X, self.layer_dims[0], self.dtype))
+        return OUTPUT[self.output](ZL)
+
+    def predict(self, X, threshold: float = 0.5):
+        """Sigmoid: 0/1 per task, ``Ŷ >= threshold``, (n_y, m). Softmax: the class index, (m,)."""
+        P = self.predict_proba(X)
+        if self.output == "softmax":
+            return P.argmax(axis=0)
+        if not 0 < threshold < 1:
+            raise ValueError(f"threshold: got {threshold!r}, expected a number strictly between 0 and 1.")
+        return (P >= threshold).astype(array_module(P).int8)
+
+    # --- devices and files -----------------------------------------------------------
+    def _check_backend(self):
+        if get_backend() != self.backend:
+            raise RuntimeError(
+                f"this network's parameters live on the {self.backend!r} backend but the active backend is "
+                f"{get_backend()!r}. Call net.to({get_backend()!r}) to move them, or switch back."
+            )
+
+    def to(self, backend: str) -> MLP:
+        """Move the parameters to ``backend`` ("numpy", "cupy", "strict"), in place; returns self."""
+        self.params = {name: to_device(to_numpy(p), backend=backend) for name, p in self.params.items()}
+        self.backend = backend
+        return self
+
+    def save(self, path) -> None:
+        """Write architecture, parameters and format version to one ``.npz`` file."""
+        serialization.save(self, path)
+
+    @classmethod
+    def load(cls, path) -> MLP:
+        """Read a network written by :meth:`save` onto the active backend."""
+        return serialization.load(cls, path)

@@ -1,0 +1,168 @@
+"""The training loop: shuffled mini-batches, one optimizer step each, a history per epoch.
+
+One concept: *epochs of mini-batch gradient descent*. Each epoch draws a new
+permutation of the m examples from the seed, cuts it into mini-batches of
+``batch_size`` columns (the last one may be smaller), and for each batch
+computes ``J`` and the gradients (:meth:`tinymtl.MLP.cost_and_grads`) and
+lets the optimizer update the parameters in place.
+
+Device syncs are kept to one per epoch: the batch costs are summed on the
+device and read back once, at the end of the epoch, to record the loss, to
+draw the progress bar and to catch a loss that became NaN or inf. When it
+did, the parameters go back to their values at the start of that epoch and
+:class:`FloatingPointError` names the learning rate as the likely cause.
+
+>>> import numpy as np, tinymtl as tm
+>>> rng = np.random.default_rng(0)
+>>> X = rng.standard_normal((3, 64)); Y = (X[:2] > 0).astype(float)   # 2 tasks
+>>> net = tm.MLP([3, 8, 2], seed=0)
+>>> history = tm.fit(net, X, Y, optimizer=tm.Adam(lr=0.05), epochs=20, batch_size=16, progress=False)
+>>> len(history.loss), history.loss[-1] < history.loss[0]
+(20, True)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import metrics
+from .activations import OUTPUT
+from .backend import to_device
+from .optimizers import Adam, Optimizer
+from .validation import check_nonnegative, check_positive
+
+
+@dataclass
+class History:
+    """What :func:`fit` measured, one entry per epoch.
+
+    loss: training cost J (with the L2 term), averaged over the epoch's examples.
+    val_loss, val_accuracy, val_f1: on the validation data, if given; the last
+    two are arrays ``(n_y,)``, one number per task ("?" left out).
+    seconds: wall-clock time of each epoch (validation included).
+    """
+
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[np.ndarray] = field(default_factory=list)
+    val_f1: list[np.ndarray] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+
+def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator):
+    """The columns of each mini-batch of one epoch: a fresh permutation of 0..m−1 cut into slices."""
+    permutation = rng.permutation(m)
+    return [permutation[start : start + batch_size] for start in range(0, m, batch_size)]
+
+
+def fit(
+    net,
+    X,
+    Y,
+    optimizer: Optimizer | None = None,
+    epochs: int = 10,
+    batch_size: int = 64,
+    seed: int | None = 0,
+    validation=None,
+    l2: float = 0.0,
+    progress: bool = True,
+    normalizer: str = "m",
+    task_weights=None,
+) -> History:
+    """Train ``net`` on ``X`` (n_x, m) and ``Y`` (n_y, m, NaN = "?"); return the :class:`History`.
+
+    optimizer: default ``Adam(lr=1e-3)``. seed: the shuffling seed (the same seed
+    gives the same numbers on NumPy). validation: ``(X_val, Y_val)`` to score after
+    each epoch. l2: λ of ``λ/(2m) Σ‖W‖²``. progress: a progress bar on stderr.
+    normalizer, task_weights: see :mod:`tinymtl.losses`.
+    """
+    optimizer = Adam(lr=1e-3) if optimizer is None else optimizer
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer: got {optimizer!r}, expected a tinymtl optimizer such as tm.Adam(lr=1e-3).")
+    check_positive("epochs", epochs, integer=True)
+    check_positive("batch_size", batch_size, integer=True)
+    l2 = check_nonnegative("l2", l2)
+    X, Y, weights = net.check_data(X, Y, normalizer, task_weights)
+    if validation is not None:
+        validation = _check_validation(net, validation)
+    m = X.shape[1]
+    rng = np.random.default_rng(seed)
+    bar = ProgressBar(epochs, enabled=progress)
+    history = History()
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        snapshot = {name: p.copy() for name, p in net.params.items()}  # restored if J becomes NaN
+        total = 0.0  # Σ_batches J · m_batch, a device scalar: no sync inside the epoch
+        batches = minibatch_indices(m, batch_size, rng)
+        for b, columns in enumerate(batches, 1):
+            columns = to_device(columns)
+            X_batch, Y_batch = X.take(columns, axis=1), Y.take(columns, axis=1)  # (n_x, m_b), (n_y, m_b)
+            J, grads = net.cost_and_grads(X_batch, Y_batch, l2, normalizer, weights)
+            optimizer.step(net.params, grads)
+            total = total + J * X_batch.shape[1]
+            bar.batch(epoch, b, len(batches))
+        history.loss.append(float(total) / m)  # sync: once per epoch
+        if not np.isfinite(history.loss[-1]):
+            net.params.update(snapshot)
+            raise FloatingPointError(
+                f"fit: the training loss became {history.loss[-1]} in epoch {epoch}; the learning rate "
+                f"lr={optimizer.lr:g} is the likely cause: try one 10 times smaller. The parameters were "
+                f"restored to their values at the start of epoch {epoch}."
+            )
+        if validation is not None:
+            _score(net, *validation, l2, normalizer, weights, history)
+        history.seconds.append(time.perf_counter() - start)
+        bar.epoch_end(epoch, history)
+    return history
+
+
+def _check_validation(net, validation):
+    """(X_val, Y_val) checked like the training data."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise TypeError(f"validation: got {type(validation).__name__}, expected a pair (X_val, Y_val).")
+    X_val, Y_val, _ = net.check_data(*validation)
+    return X_val, Y_val
+
+
+def _score(net, X_val, Y_val, l2, normalizer, weights, history: History) -> None:
+    """Append the validation loss and per-task accuracy and F1 to ``history``."""
+    ZL, _ = net.forward(X_val)  # (n_y, m_val)
+    J, _ = net.cost_from_logits(ZL, Y_val, l2, normalizer, weights)
+    P = OUTPUT[net.output](ZL)  # Ŷ: (n_y, m_val)
+    if net.output == "softmax":  # score the predicted class as a one-hot column, per class
+        P = (P == P.max(axis=0, keepdims=True)).astype(P.dtype)
+    result = metrics.report(Y_val, P)
+    history.val_loss.append(float(J))
+    history.val_accuracy.append(result.accuracy)
+    history.val_f1.append(result.f1)
+
+
+class ProgressBar:
+    """One line on stderr per epoch, redrawn in place: ``epoch 3/10 [#####.....] loss 0.41``."""
+
+    WIDTH = 20
+
+    def __init__(self, epochs: int, enabled: bool = True, stream=None):
+        self.epochs, self.enabled = epochs, enabled
+        self.stream = sys.stderr if stream is None else stream
+
+    def batch(self, epoch: int, b: int, n_batches: int) -> None:
+        """Redraw the bar after batch ``b`` of ``n_batches`` (about 20 times an epoch)."""
+        if self.enabled and (b == n_batches or b % max(1, n_batches // self.WIDTH) == 0):
+            filled = self.WIDTH * b // n_batches
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            self.stream.write(f"\repoch {epoch}/{self.epochs} [{bar}]")
+            self.stream.flush()
+
+    def epoch_end(self, epoch: int, history: History) -> None:
+        if not self.enabled:
+            return
+        line = f" loss {history.loss[-1]:.4f}"
+        if history.val_loss:
+            line += f"  val_loss {history.val_loss[-1]:.4f}  val_acc {np.nanmean(history.val_accuracy[-1]):.3f}"
+        self.stream.write(line + f"  {history.seconds[-1]:.2f}s\n")
+        self.stream.flush()
