@@ -2,6 +2,7 @@
 
 from . import metrics
 from .backend import get_backend, set_backend, to_device, to_numpy, use_backend
+from .gradcheck import GradientCheck, check_gradients, gradient_check
 from .losses import masked_logistic_loss, softmax_cross_entropy
 from .network import MLP
 from .optimizers import Adam, GradientDescent, Momentum, RMSProp

@@ -1,0 +1,35 @@
+"""Shared test set-up: the hypothesis profile, backends and tolerances.
+
+Tests that must hold on every backend take the ``backend`` fixture; the
+"strict" backend is the CPU stand-in for CuPy (see tinymtl/strict.py), so CI
+proves that the code never leaves the device implicitly.
+"""
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+import tinymtl as tm
+
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, max_examples=25, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", deadline=None, max_examples=25)
+settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Tolerance of comparisons against an independent reference, by dtype.
+TOLERANCE = {np.dtype("float64"): dict(rtol=1e-10, atol=1e-12), np.dtype("float32"): dict(rtol=1e-4, atol=1e-6)}
+
+
+@pytest.fixture(params=["numpy", "strict"])
+def backend(request):
+    """Run the test body under each CPU backend (and restore the previous one after)."""
+    with tm.use_backend(request.param):
+        yield request.param
+
+
+@pytest.fixture(params=["float64", "float32"])
+def dtype(request):
+    return np.dtype(request.param)
