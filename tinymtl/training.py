@@ -142,21 +142,28 @@ def _score(net, X_val, Y_val, l2, normalizer, weights, history: History) -> None
 
 
 class ProgressBar:
-    """One line on stderr per epoch, redrawn in place: ``epoch 3/10 [#####.....] loss 0.41``."""
+    """One line on stderr per epoch: ``epoch 3/10 [####################] loss 0.41 ...``.
+
+    On a terminal the bar is redrawn in place during the epoch; into a file or
+    a pipe only the finished line of each epoch is written.
+    """
 
     WIDTH = 20
 
     def __init__(self, epochs: int, enabled: bool = True, stream=None):
         self.epochs, self.enabled = epochs, enabled
         self.stream = sys.stderr if stream is None else stream
+        self.live = enabled and getattr(self.stream, "isatty", lambda: False)()
+
+    def _draw(self, epoch: int, fraction: float, end: str = "") -> None:
+        filled = int(self.WIDTH * fraction)
+        self.stream.write(f"\repoch {epoch}/{self.epochs} [{'#' * filled}{'.' * (self.WIDTH - filled)}]{end}")
+        self.stream.flush()
 
     def batch(self, epoch: int, b: int, n_batches: int) -> None:
-        """Redraw the bar after batch ``b`` of ``n_batches`` (about 20 times an epoch)."""
-        if self.enabled and (b == n_batches or b % max(1, n_batches // self.WIDTH) == 0):
-            filled = self.WIDTH * b // n_batches
-            bar = "#" * filled + "." * (self.WIDTH - filled)
-            self.stream.write(f"\repoch {epoch}/{self.epochs} [{bar}]")
-            self.stream.flush()
+        """Redraw the bar after batch ``b`` of ``n_batches`` (about 20 times an epoch, terminals only)."""
+        if self.live and b % max(1, n_batches // self.WIDTH) == 0:
+            self._draw(epoch, b / n_batches)
 
     def epoch_end(self, epoch: int, history: History) -> None:
         if not self.enabled:
@@ -164,5 +171,4 @@ class ProgressBar:
         line = f" loss {history.loss[-1]:.4f}"
         if history.val_loss:
             line += f"  val_loss {history.val_loss[-1]:.4f}  val_acc {np.nanmean(history.val_accuracy[-1]):.3f}"
-        self.stream.write(line + f"  {history.seconds[-1]:.2f}s\n")
-        self.stream.flush()
+        self._draw(epoch, 1.0, end=line + f"  {history.seconds[-1]:.2f}s\n")
