@@ -15,7 +15,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .backend import array_module, to_device
+from .backend import array_module, to_device, to_numpy
 
 DTYPES = ("float64", "float32")
 HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
@@ -76,8 +76,13 @@ def check_layer_dims(layer_dims) -> tuple[int, ...]:
     return tuple(int(n) for n in dims)
 
 
-def _as_2d(name: str, a, dtype, what: str):
-    """``a`` on the active device as a 2-D array of ``dtype``; 1-D input is refused, not reshaped."""
+def as_2d(name: str, a, dtype, what: str, backend: str | None = None):
+    """``a`` on the device of ``backend`` (default: active) as a 2-D array; 1-D input is refused, not reshaped.
+
+    ``dtype=None`` keeps a float dtype and makes integer or boolean input
+    float64 (so it can hold NaN). The layout becomes Fortran order: column
+    slices (mini-batches of examples) are then contiguous.
+    """
     if array_module(a) is np and not isinstance(a, np.ndarray):
         a = np.asarray(a)
     if a.dtype.kind not in "biuf":
@@ -85,13 +90,32 @@ def _as_2d(name: str, a, dtype, what: str):
     if a.ndim != 2:
         hint = f" For one example use {name}.reshape(-1, 1)." if a.ndim == 1 else ""
         raise ValueError(f"{name}: got an array of shape {a.shape}, expected a 2-D array {what}.{hint}")
-    # Column slices of Fortran-ordered data are contiguous, so mini-batches stay cheap ("F").
-    return to_device(a, dtype=dtype, order="F")
+    if dtype is None:
+        dtype = a.dtype if a.dtype.kind == "f" else np.float64
+    return to_device(a, dtype=dtype, order="F", backend=backend)
+
+
+def examples_of(values, mask) -> str:
+    """Up to three of the ``values`` where ``mask`` holds, as text (error path only: syncs freely)."""
+    return ", ".join(str(v) for v in to_numpy(values[mask])[:3].tolist())
+
+
+def check_label_values(Y):
+    """Raise unless every entry of the device array ``Y`` is 0, 1 or NaN ("?"); return the "?" mask."""
+    xp = array_module(Y)
+    unknown = xp.isnan(Y)  # (n_y, m)
+    valid = (Y == 0) | (Y == 1) | unknown
+    if not bool(valid.all()):  # sync: one boolean read back
+        raise ValueError(
+            f"Y: labels must be 0, 1 or NaN ('?', unknown); found {examples_of(Y, ~valid)}. "
+            "Threshold soft labels first, or mark unknown labels with NaN."
+        )
+    return unknown
 
 
 def as_inputs(X, n_x: int | None, dtype) -> object:
     """``X`` checked and moved to the device: shape ``(n_x, m)``, finite, in ``dtype``."""
-    X = _as_2d("X", X, dtype, "of shape (n_x, m): one example per column")
+    X = as_2d("X", X, dtype, "of shape (n_x, m): one example per column")
     if n_x is not None and X.shape[0] != n_x:
         hint = (
             " It looks transposed (examples in rows): pass X.T."
@@ -113,17 +137,14 @@ def as_labels(Y, n_y: int, m: int, dtype, output: str = "sigmoid") -> object:
     For ``output="softmax"`` each column must be one-hot, or entirely NaN (an
     example whose class is unknown).
     """
-    Y = _as_2d("Y", Y, dtype, "of shape (n_y, m): one label vector per column")
+    Y = as_2d("Y", Y, dtype, "of shape (n_y, m): one label vector per column")
     if Y.shape != (n_y, m):
         hint = " It looks transposed: pass Y.T." if Y.shape == (m, n_y) else ""
         raise ValueError(
             f"Y: got shape {Y.shape}, expected ({n_y}, {m}): n_y = {n_y} tasks (the network's outputs) "
             f"by m = {m} examples (the columns of X).{hint}"
         )
-    xp = array_module(Y)
-    unknown = xp.isnan(Y)
-    if not bool(((Y == 0) | (Y == 1) | unknown).all()):  # sync
-        raise ValueError("Y: labels must be 0, 1 or NaN ('?', unknown); found other values (inf, 2, 0.5, ...).")
+    unknown = check_label_values(Y)
     if output == "softmax":
         column_unknown = unknown.all(axis=0)
         one_hot = (Y == 1).sum(axis=0) == 1
