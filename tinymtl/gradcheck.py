@@ -112,7 +112,7 @@ def _central_difference(theta, k: tuple, epsilon: float, cost_and_pattern):
     theta[k] = original - epsilon
     J_minus, pattern_minus = cost_and_pattern()
     theta[k] = original  # restore exactly
-    crossed = any(bool((a != b).any()) for a, b in zip(pattern_plus, pattern_minus))
+    crossed = any(bool((a != b).any()) for a, b in zip(pattern_plus, pattern_minus, strict=True))
     return (J_plus - J_minus) / (2 * epsilon), crossed
 
 
