@@ -48,7 +48,8 @@ _active: str | None = None  # None: not chosen yet, read TINYMTL_BACKEND on firs
 _cupy = None  # the cupy module, once it has been imported successfully
 
 
-def _check_name(name: object) -> str:
+def check_backend_name(name: object) -> str:
+    """``name`` in lower case if it names a backend, else a ValueError that lists them."""
     if not isinstance(name, str) or name.lower() not in BACKENDS:
         raise ValueError(
             f"backend: got {name!r}, expected one of {', '.join(map(repr, BACKENDS))}. "
@@ -82,7 +83,7 @@ def _import_cupy():
 def set_backend(name: str) -> None:
     """Make ``name`` ("numpy", "cupy" or "strict") the active backend for new arrays."""
     global _active
-    name = _check_name(name)
+    name = check_backend_name(name)
     if name == "cupy":
         _import_cupy()
     _active = name
@@ -95,8 +96,8 @@ def get_backend() -> str:
         from_env = os.environ.get("TINYMTL_BACKEND", "numpy")
         try:
             set_backend(from_env)
-        except ValueError as err:
-            raise ValueError(f"environment variable TINYMTL_BACKEND: {err}") from None
+        except (ValueError, ImportError, RuntimeError) as err:
+            raise type(err)(f"environment variable TINYMTL_BACKEND={from_env!r}: {err}") from None
     return _active
 
 
@@ -113,7 +114,7 @@ def use_backend(name: str) -> Iterator[str]:
 
 def backend_module(name: str | None = None):
     """The array module of backend ``name`` (default: the active one)."""
-    name = get_backend() if name is None else _check_name(name)
+    name = get_backend() if name is None else check_backend_name(name)
     if name == "cupy":
         return _import_cupy()
     return strict.xp if name == "strict" else np
@@ -153,7 +154,11 @@ def to_device(a, dtype=None, order: str = "K", backend: str | None = None):
 
 
 def to_numpy(a) -> np.ndarray:
-    """A host ``numpy.ndarray`` holding the values of ``a`` (a device-to-host copy for CuPy)."""
+    """A host ``numpy.ndarray`` holding the values of ``a``.
+
+    From a device (CuPy, strict) this is a copy; a NumPy array is returned
+    as it is (no copy), so writing into the result writes into ``a``.
+    """
     if isinstance(a, strict.StrictArray) or (_cupy is not None and isinstance(a, _cupy.ndarray)):
         return a.get()
     return np.asarray(a)

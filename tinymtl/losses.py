@@ -135,7 +135,7 @@ def softmax_cross_entropy_and_grad(Z, Y, normalizer: str = "m"):
 def _checked(logits, Y, output: str):
     """Public-function checks: logits finite, Y of the same shape with valid labels."""
     dtype = getattr(logits, "dtype", None)
-    Z = as_inputs(logits, None, dtype=dtype if dtype in DTYPES else "float64")
+    Z = as_inputs(logits, None, dtype=dtype if dtype in DTYPES else "float64", name="logits")
     return Z, as_labels(Y, Z.shape[0], Z.shape[1], Z.dtype, output)
 
 
@@ -169,7 +169,10 @@ def softmax_cross_entropy(logits, Y, normalizer: str = "m") -> float:
 
 def as_task_weights(task_weights, n_y: int, dtype):
     """Per-task weights w as a device column ``(n_y, 1)``; finite and >= 0."""
-    host = to_numpy(task_weights).astype(float).reshape(-1) if task_weights is not None else None
+    try:
+        host = to_numpy(task_weights).astype(float).reshape(-1)
+    except (TypeError, ValueError):  # strings, ragged lists, None
+        host = None
     if host is None or host.shape != (n_y,) or not np.all(np.isfinite(host)) or np.any(host < 0):
         raise ValueError(
             f"task_weights: got {task_weights!r}, expected {n_y} finite weights >= 0, one per task "

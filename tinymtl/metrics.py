@@ -47,7 +47,7 @@ from numbers import Real
 import numpy as np
 
 from .backend import array_module, backend_of, to_numpy
-from .validation import as_2d, check_label_values, examples_of
+from .validation import as_2d, check_label_values, check_threshold, examples_of
 
 __all__ = [
     "Report",
@@ -63,16 +63,6 @@ __all__ = [
 
 
 # --- argument checks --------------------------------------------------------------------
-
-
-def _check_threshold(threshold) -> float:
-    """``threshold`` if it is a number strictly between 0 and 1."""
-    if isinstance(threshold, bool) or not isinstance(threshold, Real) or not 0 < threshold < 1:
-        raise ValueError(
-            f"threshold: got {threshold!r}, expected a number strictly between 0 and 1 "
-            "(Yhat = P >= threshold; 0.5 is the usual choice)."
-        )
-    return float(threshold)
 
 
 def _backend_of_inputs(*arrays) -> str | None:
@@ -127,7 +117,7 @@ class _Counts:
 
 def _counts(Y, P, threshold) -> _Counts:
     """Check the arguments, count on the device, copy the counts to the host once."""
-    threshold = _check_threshold(threshold)
+    threshold = check_threshold(threshold)
     backend = _backend_of_inputs(Y, P)
     Y = _check_labels(Y, backend)
     P = _check_probabilities(P, Y.shape, backend)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from . import serialization
 from .activations import HIDDEN, OUTPUT
-from .backend import array_module, get_backend, to_device, to_numpy
+from .backend import array_module, check_backend_name, get_backend, to_device, to_numpy
 from .initialization import INITS, initial_parameters
 from .layers import linear_backward, linear_forward
 from .losses import NORMALIZERS, as_task_weights, masked_logistic_loss_and_grad, softmax_cross_entropy_and_grad
@@ -47,6 +47,8 @@ from .validation import (
     check_dtype,
     check_layer_dims,
     check_nonnegative,
+    check_seed,
+    check_threshold,
 )
 
 
@@ -72,7 +74,7 @@ class MLP:
         self.hidden = check_choice("hidden", hidden, HIDDEN_ACTIVATIONS)
         self.output = check_choice("output", output, OUTPUTS)
         self.init = check_choice("init", init, INITS)
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.dtype = check_dtype(dtype)
         self.backend = get_backend()
         host = initial_parameters(self.layer_dims, self.init, seed)
@@ -147,14 +149,21 @@ class MLP:
             J, dZL = softmax_cross_entropy_and_grad(ZL, Y, normalizer)
         return J + self.l2_cost(l2, ZL.shape[1]), dZL
 
-    def cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
-        """J and the gradients, for device X, Y already checked: forward, cost, backward.
+    def data_cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
+        """The data term of J (the loss, without λ/(2m) Σ‖W‖²) and the full gradients (with it).
 
-        This is the training hot path (no argument checks, no sync).
+        For device X, Y already checked: forward, cost, backward. This is the
+        training hot path (no argument checks, no sync); :func:`tinymtl.fit`
+        adds the L2 cost once per epoch instead of once per batch.
         """
         ZL, caches = self.forward(X)
-        J, dZL = self.cost_from_logits(ZL, Y, l2, normalizer, task_weights)
-        return J, self.backward(dZL, caches, l2)
+        J_data, dZL = self.cost_from_logits(ZL, Y, 0.0, normalizer, task_weights)
+        return J_data, self.backward(dZL, caches, l2)
+
+    def cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
+        """J (with the L2 cost; a 0-d device array) and the gradients, for device X, Y already checked."""
+        J_data, grads = self.data_cost_and_grads(X, Y, l2, normalizer, task_weights)
+        return J_data + self.l2_cost(l2, X.shape[1]), grads
 
     # --- the public, checked API -----------------------------------------------------
     def loss_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
@@ -168,14 +177,17 @@ class MLP:
         J, grads = self.cost_and_grads(X, Y, check_nonnegative("l2", l2), normalizer, weights)
         return float(J), grads
 
-    def check_data(self, X, Y, normalizer="m", task_weights=None):
-        """X, Y and the task weights checked and moved to this network's device and dtype."""
+    def check_data(self, X, Y, normalizer="m", task_weights=None, names=("X", "Y")):
+        """X, Y and the task weights checked and moved to this network's device and dtype.
+
+        ``names``: what to call X and Y in error messages (e.g. the validation data).
+        """
         self._check_backend()
         check_choice("normalizer", normalizer, NORMALIZERS if self.output == "sigmoid" else NORMALIZERS[:2])
         if task_weights is not None and self.output == "softmax":
             raise ValueError("task_weights: per-task weights apply to sigmoid outputs; got them for a softmax net.")
-        X = as_inputs(X, self.layer_dims[0], self.dtype)
-        Y = as_labels(Y, self.layer_dims[-1], X.shape[1], self.dtype, self.output)
+        X = as_inputs(X, self.layer_dims[0], self.dtype, name=names[0])
+        Y = as_labels(Y, self.layer_dims[-1], X.shape[1], self.dtype, self.output, name=names[1])
         weights = None if task_weights is None else as_task_weights(task_weights, Y.shape[0], self.dtype)
         return X, Y, weights
 
@@ -190,9 +202,7 @@ class MLP:
         P = self.predict_proba(X)
         if self.output == "softmax":
             return P.argmax(axis=0)
-        if not 0 < threshold < 1:
-            raise ValueError(f"threshold: got {threshold!r}, expected a number strictly between 0 and 1.")
-        return (P >= threshold).astype(array_module(P).int8)
+        return (P >= check_threshold(threshold)).astype(array_module(P).int8)
 
     # --- devices and files -----------------------------------------------------------
     def _check_backend(self):
@@ -204,6 +214,7 @@ class MLP:
 
     def to(self, backend: str) -> MLP:
         """Move the parameters to ``backend`` ("numpy", "cupy", "strict"), in place; returns self."""
+        backend = check_backend_name(backend)
         self.params = {name: to_device(to_numpy(p), backend=backend) for name, p in self.params.items()}
         self.backend = backend
         return self

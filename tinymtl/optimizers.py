@@ -5,7 +5,7 @@ One concept: *the update rule* ``θ ← θ − α · step(dθ)``. Each optimizer
 ``"dW1"``...) and overwrites each parameter array, so the network sees the new
 values without any array being rebound. State (velocities, moments) is kept
 per parameter name, created on the first step in the parameter's dtype and
-device.
+device: an optimizer belongs to one network (make a new one for another).
 
 ============  ===================================================================
 optimizer     update, for each parameter θ with gradient dθ (t = step number)
@@ -30,12 +30,14 @@ array([[0.95]])
 
 from __future__ import annotations
 
+from numbers import Real
+
 from .backend import array_module
 from .validation import check_positive
 
 
 def _check_beta(name: str, beta) -> float:
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta < 1:
+    if isinstance(beta, bool) or not isinstance(beta, Real) or not 0 <= beta < 1:
         raise ValueError(f"{name}: got {beta!r}, expected a number in [0, 1), e.g. 0.9.")
     return float(beta)
 

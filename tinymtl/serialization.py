@@ -24,6 +24,7 @@ from .backend import to_device, to_numpy
 FORMAT_MARKER = "tinymtl.MLP"
 FORMAT_VERSION = 1
 _CONFIG = ("layer_dims", "hidden", "output", "init", "seed", "dtype")
+_REQUIRED = ("tinymtl_format", "format_version", *_CONFIG)
 
 
 def save(net, path) -> None:
@@ -46,20 +47,28 @@ def save(net, path) -> None:
 def _read(path) -> dict[str, np.ndarray]:
     """All arrays of the file, or a clear error saying why it is not a tinymtl model."""
     path = os.fspath(path)
+    if not os.path.isfile(path) and os.path.isfile(path + ".npz"):
+        path += ".npz"  # save("model") wrote model.npz, as np.savez does
     if not os.path.isfile(path):
         raise FileNotFoundError(f"path: no model file at {path!r}; expected a .npz written by MLP.save().")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
+        archive = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise ValueError(f"path: {path!r} is not a readable .npz file (corrupt or truncated?): {err}") from err
+    if not isinstance(archive, np.lib.npyio.NpzFile):  # a lone .npy array, whatever its name
+        raise ValueError(f"path: {path!r} holds a single array, not a .npz archive written by MLP.save().")
+    try:
+        with archive:
+            return {name: archive[name] for name in archive.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(f"path: {path!r} is a damaged .npz file: {err}") from err
 
 
 def load(cls, path):
     """A network of class ``cls`` rebuilt from ``path``, on the active backend."""
     arrays = _read(path)
-    if str(arrays.get("tinymtl_format", "")) != FORMAT_MARKER or any(key not in arrays for key in _CONFIG):
-        raise ValueError(f"path: {os.fspath(path)!r} is a .npz file but not a tinymtl model (no tinymtl_format marker).")
+    if str(arrays.get("tinymtl_format", "")) != FORMAT_MARKER or any(key not in arrays for key in _REQUIRED):
+        raise ValueError(f"path: {os.fspath(path)!r} is a .npz file but not a tinymtl model (its tinymtl_format marker or settings are missing).")
     version = int(arrays["format_version"])
     if version > FORMAT_VERSION:
         raise ValueError(

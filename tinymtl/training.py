@@ -31,7 +31,7 @@ import numpy as np
 
 from . import metrics
 from .activations import OUTPUT
-from .backend import to_device
+from .backend import array_module, to_device
 from .optimizers import Adam, Optimizer
 from .validation import check_nonnegative, check_positive
 
@@ -40,7 +40,11 @@ from .validation import check_nonnegative, check_positive
 class History:
     """What :func:`fit` measured, one entry per epoch.
 
-    loss: training cost J (with the L2 term), averaged over the epoch's examples.
+    loss: the training cost of the epoch: the data term of each mini-batch's J,
+    averaged with weights m_b / m, plus the L2 term λ/(2m) Σ‖W‖² of the weights
+    at the end of the epoch. (With normalizer "m" and no update, it is J on the
+    whole training set; "labelled" and "per_task" divide each batch by its own
+    counts, so there it is the mean batch cost.)
     val_loss, val_accuracy, val_f1: on the validation data, if given; the last
     two are arrays ``(n_y,)``, one number per task ("?" left out).
     seconds: wall-clock time of each epoch (validation included).
@@ -95,23 +99,23 @@ def fit(
     history = History()
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        snapshot = {name: p.copy() for name, p in net.params.items()}  # restored if J becomes NaN
-        total = 0.0  # Σ_batches J · m_batch, a device scalar: no sync inside the epoch
+        snapshot = {name: p.copy() for name, p in net.params.items()}  # finite (checked): restored on failure
+        total = 0.0  # Σ_batches J_data · m_batch, a device scalar: no sync inside the epoch
         batches = minibatch_indices(m, batch_size, rng)
         for b, columns in enumerate(batches, 1):
             columns = to_device(columns)
             X_batch, Y_batch = X.take(columns, axis=1), Y.take(columns, axis=1)  # (n_x, m_b), (n_y, m_b)
-            J, grads = net.cost_and_grads(X_batch, Y_batch, l2, normalizer, weights)
+            J_data, grads = net.data_cost_and_grads(X_batch, Y_batch, l2, normalizer, weights)
             optimizer.step(net.params, grads)
-            total = total + J * X_batch.shape[1]
+            total = total + J_data * X_batch.shape[1]
             bar.batch(epoch, b, len(batches))
-        history.loss.append(float(total) / m)  # sync: once per epoch
-        if not np.isfinite(history.loss[-1]):
+        history.loss.append(float(total / m + net.l2_cost(l2, m)))  # sync: once per epoch
+        if not (np.isfinite(history.loss[-1]) and _all_finite(net.params)):
             net.params.update(snapshot)
             raise FloatingPointError(
-                f"fit: the training loss became {history.loss[-1]} in epoch {epoch}; the learning rate "
-                f"lr={optimizer.lr:g} is the likely cause: try one 10 times smaller. The parameters were "
-                f"restored to their values at the start of epoch {epoch}."
+                f"fit: the training loss or the parameters became inf or NaN in epoch {epoch} (loss "
+                f"{history.loss[-1]}); the learning rate lr={optimizer.lr:g} is the likely cause: try one 10 "
+                f"times smaller. The parameters were restored to their values at the start of epoch {epoch}."
             )
         if validation is not None:
             _score(net, *validation, l2, normalizer, weights, history)
@@ -120,11 +124,17 @@ def fit(
     return history
 
 
+def _all_finite(params: dict) -> bool:
+    """Whether every parameter is finite (one sync for all of them)."""
+    xp = array_module(*params.values())
+    return bool(xp.stack([xp.isfinite(p).all() for p in params.values()]).all())
+
+
 def _check_validation(net, validation):
     """(X_val, Y_val) checked like the training data."""
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise TypeError(f"validation: got {type(validation).__name__}, expected a pair (X_val, Y_val).")
-    X_val, Y_val, _ = net.check_data(*validation)
+    X_val, Y_val, _ = net.check_data(*validation, names=("validation X_val", "validation Y_val"))
     return X_val, Y_val
 
 

@@ -32,7 +32,7 @@ def check_choice(name: str, value, valid: tuple[str, ...]) -> str:
 def check_dtype(dtype) -> np.dtype:
     """``"float64"``/``"float32"`` (or the NumPy types) as a ``numpy.dtype``."""
     try:
-        resolved = np.dtype(dtype)
+        resolved = None if dtype is None else np.dtype(dtype)  # np.dtype(None) would be float64
     except TypeError:
         resolved = None
     if resolved is None or resolved.name not in DTYPES:
@@ -50,6 +50,23 @@ def check_positive(name: str, value, integer: bool = False):
         expected = "a positive integer" if integer else "a positive finite number"
         raise ValueError(f"{name}: got {value!r}, expected {expected}.")
     return value
+
+
+def check_seed(seed):
+    """``seed`` if it is a non-negative integer or None (fresh randomness)."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0):
+        raise ValueError(f"seed: got {seed!r}, expected a non-negative integer (e.g. 0), or None for a random start.")
+    return seed
+
+
+def check_threshold(threshold) -> float:
+    """``threshold`` if it is a number strictly between 0 and 1 (Ŷ = P >= threshold)."""
+    if isinstance(threshold, bool) or not isinstance(threshold, Real) or not 0 < threshold < 1:
+        raise ValueError(
+            f"threshold: got {threshold!r}, expected a number strictly between 0 and 1 "
+            "(Yhat = P >= threshold; 0.5 is the usual choice)."
+        )
+    return float(threshold)
 
 
 def check_nonnegative(name: str, value) -> float:
@@ -84,7 +101,10 @@ def as_2d(name: str, a, dtype, what: str, backend: str | None = None):
     slices (mini-batches of examples) are then contiguous.
     """
     if array_module(a) is np and not isinstance(a, np.ndarray):
-        a = np.asarray(a)
+        try:
+            a = np.asarray(a)
+        except ValueError as err:  # ragged nested lists
+            raise ValueError(f"{name}: could not be read as a 2-D array {what} ({err}).") from None
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{name}: got an array of dtype {a.dtype}, expected numbers ({what}).")
     if a.ndim != 2:
@@ -100,57 +120,60 @@ def examples_of(values, mask) -> str:
     return ", ".join(str(v) for v in to_numpy(values[mask])[:3].tolist())
 
 
-def check_label_values(Y):
+def check_label_values(Y, name: str = "Y"):
     """Raise unless every entry of the device array ``Y`` is 0, 1 or NaN ("?"); return the "?" mask."""
     xp = array_module(Y)
     unknown = xp.isnan(Y)  # (n_y, m)
     valid = (Y == 0) | (Y == 1) | unknown
     if not bool(valid.all()):  # sync: one boolean read back
         raise ValueError(
-            f"Y: labels must be 0, 1 or NaN ('?', unknown); found {examples_of(Y, ~valid)}. "
+            f"{name}: labels must be 0, 1 or NaN ('?', unknown); found {examples_of(Y, ~valid)}. "
             "Threshold soft labels first, or mark unknown labels with NaN."
         )
     return unknown
 
 
-def as_inputs(X, n_x: int | None, dtype) -> object:
-    """``X`` checked and moved to the device: shape ``(n_x, m)``, finite, in ``dtype``."""
-    X = as_2d("X", X, dtype, "of shape (n_x, m): one example per column")
+def as_inputs(X, n_x: int | None, dtype, name: str = "X") -> object:
+    """``X`` checked and moved to the device: shape ``(n_x, m)``, finite, in ``dtype``.
+
+    ``name``: what the caller calls this argument (``"logits"``, ``"X_val"``...).
+    """
+    X = as_2d(name, X, dtype, "of shape (n_x, m): one example per column")
     if n_x is not None and X.shape[0] != n_x:
         hint = (
-            " It looks transposed (examples in rows): pass X.T."
+            f" It looks transposed (examples in rows): pass {name}.T."
             if X.shape[1] == n_x
             else " Check that the network's layer_dims[0] matches the data."
         )
-        raise ValueError(f"X: got shape {X.shape}, expected ({n_x}, m) with n_x = {n_x} features per column.{hint}")
+        raise ValueError(f"{name}: got shape {X.shape}, expected ({n_x}, m) with n_x = {n_x} features per column.{hint}")
     if X.shape[1] == 0:
-        raise ValueError(f"X: got shape {X.shape}, i.e. no examples (m = 0); expected at least one column.")
+        raise ValueError(f"{name}: got shape {X.shape}, i.e. no examples (m = 0); expected at least one column.")
     xp = array_module(X)
     if not bool(xp.isfinite(X).all()):  # sync: one boolean read back
-        raise ValueError("X: contains NaN or inf; inputs must be finite (only labels Y may be NaN, meaning '?').")
+        raise ValueError(f"{name}: contains NaN or inf; inputs must be finite (only labels Y may be NaN, meaning '?').")
     return X
 
 
-def as_labels(Y, n_y: int, m: int, dtype, output: str = "sigmoid") -> object:
+def as_labels(Y, n_y: int, m: int, dtype, output: str = "sigmoid", name: str = "Y") -> object:
     """``Y`` checked and moved to the device: shape ``(n_y, m)``, entries 0, 1 or NaN ("?").
 
     For ``output="softmax"`` each column must be one-hot, or entirely NaN (an
-    example whose class is unknown).
+    example whose class is unknown). ``name``: what the caller calls this argument.
     """
-    Y = as_2d("Y", Y, dtype, "of shape (n_y, m): one label vector per column")
+    Y = as_2d(name, Y, dtype, "of shape (n_y, m): one label vector per column")
     if Y.shape != (n_y, m):
-        hint = " It looks transposed: pass Y.T." if Y.shape == (m, n_y) else ""
+        hint = f" It looks transposed: pass {name}.T." if Y.shape == (m, n_y) else ""
         raise ValueError(
-            f"Y: got shape {Y.shape}, expected ({n_y}, {m}): n_y = {n_y} tasks (the network's outputs) "
-            f"by m = {m} examples (the columns of X).{hint}"
+            f"{name}: got shape {Y.shape}, expected ({n_y}, {m}): n_y = {n_y} tasks (rows) "
+            f"by m = {m} examples (the columns of the inputs).{hint}"
         )
-    unknown = check_label_values(Y)
+    unknown = check_label_values(Y, name)
     if output == "softmax":
         column_unknown = unknown.all(axis=0)
         one_hot = (Y == 1).sum(axis=0) == 1
         if not bool((one_hot & ~unknown.any(axis=0) | column_unknown).all()):  # sync
             raise ValueError(
-                "Y: a softmax network needs one-hot columns (exactly one 1 per example, or a column of NaN "
+                f"{name}: a softmax network needs one-hot columns (exactly one 1 per example, or a column of NaN "
                 "for an unknown class). For several labels per example use output='sigmoid'."
             )
     return Y
