@@ -104,7 +104,9 @@ def fit(
         batches = minibatch_indices(m, batch_size, rng)
         for b, columns in enumerate(batches, 1):
             columns = to_device(columns)
-            X_batch, Y_batch = X.take(columns, axis=1), Y.take(columns, axis=1)  # (n_x, m_b), (n_y, m_b)
+            # Fancy indexing, not X.take(columns, axis=1): on Fortran-ordered X NumPy's take first copies all
+            # of X (measured: 0.55 s a batch for R1, 45 of 46 s an epoch); X[:, columns] copies m_b columns.
+            X_batch, Y_batch = X[:, columns], Y[:, columns]  # (n_x, m_b), (n_y, m_b)
             J_data, grads = net.data_cost_and_grads(X_batch, Y_batch, l2, normalizer, weights)
             optimizer.step(net.params, grads)
             total = total + J_data * X_batch.shape[1]
