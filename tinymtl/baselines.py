@@ -1,0 +1,112 @@
+"""The two baselines the lecture compares multi-task learning with.
+
+One concept: *the same data, learned another way*, so that a table can put
+the multi-task network beside
+
+- **separate networks**: one network per task, each trained only on the
+  examples labelled for its task (a "?" gives it nothing to learn from), with
+  the same hidden layers as the multi-task network. n_y networks cost about
+  n_y times the parameters and the training time;
+- **softmax**: one network with C = n_y + 1 softmax outputs (the n_y objects
+  and "none"), trained on one label per example. An image with several
+  objects must be given one of them (chosen at random), so softmax cannot say
+  "car AND stop sign": at prediction time it reports exactly one object, or none.
+
+Both return per-task probabilities ``(n_y, m)`` so that :mod:`tinymtl.metrics`
+scores all three models the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .backend import array_module, backend_of, to_device, to_numpy
+from .network import MLP
+from .optimizers import Adam
+from .training import fit
+
+
+@dataclass
+class Trained:
+    """A trained model (or group of models) with what the comparison table reports."""
+
+    name: str
+    n_params: int
+    seconds: float  # training time, all its networks together
+    predict_proba: object  # X (n_x, m) -> per-task probabilities (n_y, m) on the device
+
+
+def _timed_fit(net, X, Y, lr, seed, fit_options):
+    """:func:`tinymtl.fit` with Adam(lr); the History and the seconds it took."""
+    start = time.perf_counter()
+    history = fit(net, X, Y, optimizer=Adam(lr=lr), seed=seed, **fit_options)
+    return history, time.perf_counter() - start
+
+
+def train_multitask(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_options):
+    """One network, n_y sigmoid outputs, the masked loss: the lecture's multi-task network.
+
+    X: (n_x, m); Y: (n_y, m) with NaN for "?". ``fit_options`` go to
+    :func:`tinymtl.fit` (epochs, batch_size, validation, progress...). Returns the
+    :class:`Trained` summary and the training :class:`~tinymtl.History`.
+    """
+    net = MLP([X.shape[0], *hidden_dims, Y.shape[0]], seed=seed, dtype=dtype)
+    history, seconds = _timed_fit(net, X, Y, lr, seed, fit_options)
+    return Trained("multi-task", net.n_params, seconds, net.predict_proba), history
+
+
+def train_separate(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_options) -> Trained:
+    """n_y networks with one sigmoid output each, task j trained on the examples labelled for it."""
+    fit_options.pop("validation", None)  # each net sees one task: no per-task validation here
+    labelled = ~np.isnan(to_numpy(Y))  # (n_y, m) on the host: which columns each task may use
+    nets, seconds = [], 0.0
+    for j in range(Y.shape[0]):
+        columns = to_device(np.flatnonzero(labelled[j]), backend=backend_of(X))  # examples labelled for task j
+        net = MLP([X.shape[0], *hidden_dims, 1], seed=seed + j, dtype=dtype)
+        if columns.size:
+            seconds += _timed_fit(net, X[:, columns], Y[j : j + 1, columns], lr, seed, fit_options)[1]
+        nets.append(net)
+
+    def predict_proba(X_new):
+        rows = [net.predict_proba(X_new) for net in nets]  # n_y arrays (1, m)
+        return array_module(rows[0]).concatenate(rows, axis=0)  # (n_y, m)
+
+    return Trained("separate networks", sum(net.n_params for net in nets), seconds, predict_proba)
+
+
+def softmax_targets(Y, seed=0) -> np.ndarray:
+    """One-hot targets (n_y + 1, m) for a softmax over the n_y objects and "none".
+
+    Each column keeps one object labelled 1, chosen at random when there are
+    several (softmax has room for one); "none" when every label is 0; a column
+    of NaN (unknown class) when no label is 1 and some are "?".
+    """
+    Y = to_numpy(Y)
+    n_y, m = Y.shape
+    rng = np.random.default_rng(seed)
+    present = Y == 1  # (n_y, m); NaN == 1 is False
+    scores = np.where(present, rng.random((n_y, m)), -1.0)  # a random present object wins
+    chosen = np.where(present.any(axis=0), scores.argmax(axis=0), n_y)  # class index, n_y = "none": (m,)
+    targets = np.eye(n_y + 1)[:, chosen]  # (n_y + 1, m)
+    unknown = ~present.any(axis=0) & np.isnan(Y).any(axis=0)  # no 1 seen, some "?": class unknown
+    targets[:, unknown] = np.nan
+    return targets
+
+
+def train_softmax(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_options) -> Trained:
+    """A softmax network over the objects and "none", trained on :func:`softmax_targets` of Y."""
+    fit_options.pop("validation", None)  # its validation labels would be softmax targets, not Y
+    n_y = Y.shape[0]
+    net = MLP([X.shape[0], *hidden_dims, n_y + 1], output="softmax", seed=seed, dtype=dtype)
+    _, seconds = _timed_fit(net, X, softmax_targets(Y, seed), lr, seed, fit_options)
+
+    def predict_proba(X_new):
+        """The predicted class as 0/1 per object: at most one 1 per column."""
+        P = net.predict_proba(X_new)  # (n_y + 1, m)
+        winner = P == P.max(axis=0, keepdims=True)  # one-hot of the argmax (ties: all of them)
+        return winner[:n_y].astype(P.dtype)  # drop "none": (n_y, m)
+
+    return Trained("softmax", net.n_params, seconds, predict_proba)
