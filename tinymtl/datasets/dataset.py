@@ -1,0 +1,81 @@
+"""The ``Dataset`` every generator returns, and the argument checks they share.
+
+One concept: *a data set is a matrix pair in the lecture's layout*. ``X`` is
+``(n_x, m)`` with one example per column and ``Y`` is ``(n_y, m)`` with one task
+per row; ``task_names[j]`` names row ``j`` of ``Y``; ``image_shape`` says how a
+column of ``X`` folds back into a picture: ``X[:, i].reshape(image_shape)`` is
+image ``i`` (C order: rows, then columns, then colour channels). ``image_shape``
+is ``(H, W, 3)`` for the colour road scenes and ``(8, 8)`` for the grayscale digits.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import NamedTuple
+
+import numpy as np
+
+from ..validation import check_positive
+
+IMAGE_SIZES = (16, 64)  # the smallest and largest supported image side, in pixels
+
+
+class Dataset(NamedTuple):
+    """``(X, Y, task_names, image_shape)``: inputs ``(n_x, m)``, labels ``(n_y, m)``, row names, image shape."""
+
+    X: np.ndarray  # (n_x, m), values in [0, 1]
+    Y: np.ndarray  # (n_y, m) of 0/1 (NaN = "?" after hide_labels)
+    task_names: tuple[str, ...]  # (n_y,)
+    image_shape: tuple[int, ...]  # (H, W, 3) for colour images, (H, W) for grayscale
+
+
+def check_m(m) -> int:
+    """``m`` if it is a positive int (the number of examples)."""
+    return int(check_positive("m", m, integer=True))
+
+
+def check_image_size(image_size) -> int:
+    """``image_size`` if it is an int in the supported range (the side of a square image, in pixels)."""
+    low, high = IMAGE_SIZES
+    if isinstance(image_size, bool) or not isinstance(image_size, Integral) or not low <= image_size <= high:
+        raise ValueError(
+            f"image_size: got {image_size!r}, expected an integer from {low} to {high} "
+            "(the side of the square image in pixels; 24 is the default)."
+        )
+    return int(image_size)
+
+
+def check_probability(name: str, p) -> float:
+    """``p`` if it is a number in [0, 1]."""
+    if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p <= 1:
+        raise ValueError(f"{name}: got {p!r}, expected a probability, a number from 0 to 1.")
+    return float(p)
+
+
+def check_probabilities(name: str, ps, n: int, what: str) -> np.ndarray:
+    """``ps`` as an array of ``n`` probabilities; ``what`` says what each entry means (for the error)."""
+    try:
+        values = tuple(ps)
+    except TypeError:
+        values = None
+    if values is None or len(values) != n:
+        raise ValueError(f"{name}: got {ps!r}, expected {n} probabilities: {what}.")
+    return np.array([check_probability(f"{name}[{i}]", p) for i, p in enumerate(values)])
+
+
+def check_distribution(name: str, ps, n: int, what: str) -> np.ndarray:
+    """``ps`` as ``n`` probabilities that sum to 1 (one per outcome; ``what`` names the outcomes)."""
+    ps = check_probabilities(name, ps, n, f"{what}, summing to 1")
+    if not np.isclose(ps.sum(), 1):
+        raise ValueError(f"{name}: got {tuple(ps.tolist())}, which sums to {ps.sum():g}; expected a sum of 1.")
+    return ps / ps.sum()
+
+
+def check_noise(noise) -> float:
+    """``noise`` if it is a number from 0 to 1 (the standard deviation of the sensor noise)."""
+    if isinstance(noise, bool) or not isinstance(noise, Real) or not 0 <= noise <= 1:
+        raise ValueError(
+            f"noise: got {noise!r}, expected a number from 0 to 1 "
+            "(the standard deviation of the Gaussian sensor noise on [0, 1] pixel values; 0 turns it off)."
+        )
+    return float(noise)

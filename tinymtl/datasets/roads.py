@@ -1,0 +1,266 @@
+"""The lecture's driving example as data: small RGB road scenes with four yes/no tasks.
+
+One concept: *data on which the lecture's claims can be measured*. Each image
+is a little road scene (24×24 RGB by default) in which a pedestrian, a car, a
+stop sign and a traffic light may appear, any number at once; ``Y`` has one row
+per object kind (``TASKS``), so one image can be "car AND stop sign".
+
+What is drawn, and why (see :mod:`~tinymtl.datasets.scenes` for the layers and
+:mod:`~tinymtl.datasets.drawing` for the shapes):
+
+* **the objects** have their usual look (a red octagon with a white bar; a dark
+  housing with one lit lamp, red, yellow or green; a car body with glass and two
+  tyres; a person with a head, a bright shirt and dark trousers), but random
+  positions (cars on the road, the others beside it), sizes (nearer is larger) and
+  colours, and they may be partly covered (a bush, a car, another object) or cut by
+  the frame. A label of 1 means at least half of the object can be seen.
+* **the scenery varies**: horizon height, road direction and width, sky, grass and
+  asphalt colours, a dashed centre line, sometimes a cross road with a zebra crossing.
+* **distractors** share each object's colour or shape: red cars, red hydrants and
+  red signs of other shapes beside stop signs; street lamps (a pole without a
+  traffic light) and trees; red, yellow and green shirts beside the lamps. So no
+  single colour or pixel gives a task away (measured below).
+* **lighting and noise**: per image a brightness, a colour cast and a vertical
+  gradient, then Gaussian sensor noise on every value.
+* **co-occurrence**, as on real roads: a hidden "intersection" makes stop signs and
+  traffic lights likely, and pedestrians are likelier where there is a traffic light
+  (the probabilities are arguments of :func:`road_scenes`). A shared network can use
+  it; four separate networks cannot share it.
+
+Layout: ``X`` is ``(n_x, m)`` with n_x = H·W·3; ``X[:, i].reshape(image_shape)`` is
+image i, ``image_shape = (H, W, 3)``, C order (row, column, then R, G, B), values in
+[0, 1]. Data is made on the host in NumPy, vectorized over the m images (a loop
+runs only over layers, object kinds and a few redraw rounds) and seeded: the same seed gives the same arrays.
+
+Variants from the same drawing code: :func:`single_object_scenes` (exactly one
+object, one-hot Y, for softmax), :func:`region_tasks` (kind × image region, up to
+4·64 related tasks) and :func:`light_colour_tasks` (which lamp is lit: a small
+task B for transfer learning from road_scenes).
+
+Measured (``python -m benchmarks.datasets``; 2-core AMD EPYC, NumPy 2.4, float32
+unless said; times vary with other load on the machine):
+
+* generation: ``road_scenes(m=50000)`` takes 3.6 s in float32, 3.7 s in float64
+  (about 14,000 images per second).
+* difficulty: trained on ``road_scenes(m=20000, seed=0)``, scored on held-out
+  ``road_scenes(m=5000, seed=1)``, 20 epochs of ``Adam(lr=1e-3)``, batches of 128,
+  input ``X − 0.5``. "logistic" is ``MLP([1728, 4])`` (no hidden layer); "default" is
+  the default network, ``MLP([1728, 128, 64, 4])`` (ReLU, sigmoid outputs). Held-out
+  accuracy per task, and the seconds of ``tm.fit``:
+
+  ===============================  ==========  =====  =========  =======  =====  =====
+  model                            pedestrian  car    stop sign  light    mean   train
+  ===============================  ==========  =====  =========  =======  =====  =====
+  logistic                         0.783       0.650  0.876      0.862    0.793  1.0 s
+  default                          0.885       0.895  0.917      0.953    0.912  4.7 s
+  default, 30% of labels "?"       0.873       0.884  0.896      0.907    0.890  4.7 s
+  default, float64                 0.891       0.893  0.916      0.952    0.913  9.7 s
+  default on raw X (no − 0.5)      0.776       0.687  0.877      0.884    0.806  4.8 s
+  default, 9,600 images, 30% "?",  0.826       0.813  0.875      0.916    0.858  1.6 s
+  15 epochs
+  best single-pixel threshold      0.683       0.591  0.741      0.743    0.690
+  majority class                   0.642       0.500  0.696      0.696    0.633
+  ===============================  ==========  =====  =========  =======  =====  =====
+
+  So a hidden layer is needed (logistic regression is 12 points lower on average),
+  and the default network is good but not perfect: between 85% and 98% on every task
+  with 20,000 training images (with half as many, pedestrian and car fall below 85%).
+  **Centre the inputs** (``X − 0.5``): every pixel has a large positive mean, which
+  makes the cost badly conditioned; on raw [0, 1] pixels the same network reaches
+  only 0.806 on average in the same time, little better than logistic regression.
+* co-occurrence in the training set: P(stop sign and traffic light) = 0.145 against
+  P(stop sign)·P(traffic light) = 0.088.
+
+What it leaves out: real photographs, more than one object of a kind per image,
+object boxes or masks as labels.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+
+from ..validation import check_dtype, check_seed
+from .dataset import (
+    Dataset,
+    check_distribution,
+    check_image_size,
+    check_m,
+    check_noise,
+    check_probabilities,
+    check_probability,
+)
+from .scenes import CAR, PEDESTRIAN, STOP_SIGN, TRAFFIC_LIGHT, draw_scenes
+
+TASKS = ("pedestrian", "car", "stop sign", "traffic light")  # the rows of Y, in the lecture's order
+LIGHT_COLOURS = ("red", "yellow", "green")  # the lamps of a traffic light, top to bottom
+LIGHT_TASKS = ("red light", "yellow light", "green light")  # the rows of Y in light_colour_tasks
+P_LIGHT_COLOURS = (0.45, 0.15, 0.40)  # how often a traffic light shows each colour (road_scenes)
+P_CROSS_ROAD = 0.75  # how often an intersection shows its cross road (a visible hint of signs and lights)
+GRIDS = (1, 8)  # the smallest and largest grid of region_tasks
+
+
+# --- shared steps -------------------------------------------------------------------------
+def _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype):
+    """The arguments every generator takes, checked: (m, drawing options, seed, dtype)."""
+    options = {"size": check_image_size(image_size), "noise": check_noise(noise),
+               "p_distractor": check_probability("p_distractor", p_distractor),
+               "p_occluder": check_probability("p_occluder", p_occluder)}  # fmt: skip
+    return check_m(m), options, check_seed(seed), check_dtype(dtype)
+
+
+def _co_occurring(rng, m, p_intersection, p_stop_sign, p_traffic_light, p_pedestrian, p_car):
+    """Which objects each image holds, ``(4, m)`` bool, and the latent intersection ``(m,)``.
+
+    intersection ~ B(p_intersection); stop sign, traffic light ~ B(p[0] at an intersection,
+    else p[1]); pedestrian ~ B(p_pedestrian[0] with a traffic light, else [1]); car ~ B(p_car).
+    """
+    p_intersection = check_probability("p_intersection", p_intersection)
+    p_stop = check_probabilities("p_stop_sign", p_stop_sign, 2, "(at an intersection, elsewhere)")
+    p_light = check_probabilities("p_traffic_light", p_traffic_light, 2, "(at an intersection, elsewhere)")
+    p_walk = check_probabilities("p_pedestrian", p_pedestrian, 2, "(with a traffic light, without)")
+    p_car = check_probability("p_car", p_car)
+    intersection = rng.random(m) < p_intersection  # (m,) the latent variable
+    present = np.empty((4, m), dtype=bool)
+    present[STOP_SIGN] = rng.random(m) < np.where(intersection, *p_stop)
+    present[TRAFFIC_LIGHT] = rng.random(m) < np.where(intersection, *p_light)
+    present[PEDESTRIAN] = rng.random(m) < np.where(present[TRAFFIC_LIGHT], *p_walk)
+    present[CAR] = rng.random(m) < p_car
+    return present, intersection
+
+
+def _as_dataset(images, Y, task_names, dtype) -> Dataset:
+    """Images (m, H, W, 3) and labels (n_y, m) → Dataset; column i of X is image i flattened in C order."""
+    m = images.shape[0]
+    X = images.reshape(m, -1).T.astype(dtype, copy=False)  # (n_x, m), Fortran order: each column contiguous
+    return Dataset(X, Y.astype(dtype), tuple(task_names), images.shape[1:])
+
+
+# --- the data sets ------------------------------------------------------------------------
+def road_scenes(m=20000, image_size=24, seed=0, *, p_intersection=0.4, p_stop_sign=(0.6, 0.1),
+                p_traffic_light=(0.6, 0.1), p_pedestrian=(0.6, 0.25), p_car=0.5, p_distractor=0.3,
+                p_occluder=0.25, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+    """m road scenes with any number of the four objects: ``Dataset(X, Y, TASKS, (H, W, 3))``.
+
+    X: ``(n_x, m)``, n_x = H·W·3, values in [0, 1]; ``X[:, i].reshape(image_shape)`` is
+    image i (C order: row, column, then the channels R, G, B). Y: ``(4, m)`` of 0/1, rows
+    in the order of ``TASKS``: pedestrian, car, stop sign, traffic light. 1 means the
+    object is in the image and at least half of it can be seen.
+
+    Co-occurrence: each image first draws a hidden "intersection"::
+
+        intersection  ~ Bernoulli(p_intersection)
+        stop sign     ~ Bernoulli(p_stop_sign[0] at an intersection, else p_stop_sign[1])
+        traffic light ~ Bernoulli(p_traffic_light[0] at an intersection, else p_traffic_light[1])
+        pedestrian    ~ Bernoulli(p_pedestrian[0] with a traffic light, else p_pedestrian[1])
+        car           ~ Bernoulli(p_car)
+
+    With the defaults: P(pedestrian) = 0.355, P(car) = 0.5, P(stop sign) = P(traffic light)
+    = 0.3, and P(stop sign and traffic light) = 0.15 > 0.3·0.3. An intersection shows a
+    cross road in 75% of its images (a visible hint). A traffic light shows red, yellow or
+    green with probabilities 0.45, 0.15, 0.40.
+
+    Difficulty: p_distractor is the probability of each of four distractors (street lamp,
+    other sign, tree, red hydrant); p_occluder of a bush in front; noise the standard
+    deviation of the Gaussian sensor noise. image_size: the side in pixels, 16 to 64.
+    m: 20,000 by default, about what the default network needs to reach 85% on every
+    task (see the module docstring; train it on ``X − 0.5``). seed: the same seed gives
+    the same arrays (None: fresh randomness). dtype: of X and Y ("float64" or "float32").
+
+    >>> data = road_scenes(m=10, seed=0)
+    >>> data.X.shape, data.Y.shape, data.task_names[2], data.image_shape
+    ((1728, 10), (4, 10), 'stop sign', (24, 24, 3))
+    >>> image = data.X[:, 0].reshape(data.image_shape)   # (H, W, 3), ready for plt.imshow
+    """
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    rng = np.random.default_rng(seed)
+    present, intersection = _co_occurring(rng, m, p_intersection, p_stop_sign, p_traffic_light, p_pedestrian, p_car)
+    light_colour = rng.choice(3, size=m, p=P_LIGHT_COLOURS)  # (m,)
+    cross_road = intersection & (rng.random(m) < P_CROSS_ROAD)  # (m,)
+    images, _, _ = draw_scenes(rng, present, light_colour, cross_road, free=False, **options)
+    return _as_dataset(images, present, TASKS, dtype)
+
+
+def single_object_scenes(m=20000, image_size=24, seed=0, *, p_kinds=(0.25, 0.25, 0.25, 0.25), p_distractor=0.3,
+                         p_occluder=0.25, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+    """Road scenes with exactly one of the four objects each: Y ``(4, m)`` is one-hot (for softmax).
+
+    The object's kind is drawn with probabilities ``p_kinds`` (in the order of
+    ``TASKS``; they must sum to 1); everything else (placement, distractors, bush,
+    lighting, noise) is as in :func:`road_scenes`.
+
+    >>> data = single_object_scenes(m=6, seed=0)
+    >>> data.Y.sum(axis=0)                               # exactly one 1 per column
+    array([1., 1., 1., 1., 1., 1.])
+    """
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    p_kinds = check_distribution("p_kinds", p_kinds, 4, "one per object kind, in the order of TASKS")
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(4, size=m, p=p_kinds)  # (m,)
+    present = kind == np.arange(4)[:, None]  # (4, m) one-hot
+    light_colour = rng.choice(3, size=m, p=P_LIGHT_COLOURS)
+    cross_road = rng.random(m) < 0.3
+    images, _, _ = draw_scenes(rng, present, light_colour, cross_road, free=False, **options)
+    return _as_dataset(images, present, TASKS, dtype)
+
+
+def region_tasks(m=20000, grid=5, image_size=24, seed=0, *, p_object=0.5, p_distractor=0.3, p_occluder=0.25,
+                 noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+    """Many related tasks: "is there a <kind> in region (row, col)?" for 4 kinds × grid² regions.
+
+    The image is cut into a ``grid`` × ``grid`` array of equal squares. An object
+    belongs to the region in which the centre of its bounding box lies (the pole of a
+    sign or light is not part of its box): row = ⌊cy·grid/H⌋, col = ⌊cx·grid/W⌋.
+    Task ``k·grid² + row·grid + col`` asks for kind k (``TASKS[k]``) in that region; its
+    name is like ``"car@r2c3"`` (row 2, column 3, counted from 0 at the top left).
+    grid = 5 gives 100 tasks. Each kind appears independently with probability
+    ``p_object`` (at most one object of a kind per image), its centre uniform over the
+    image, so all tasks of a kind have about the same number of positive examples,
+    p_object/grid² of m. Scenery and difficulty are as in :func:`road_scenes`.
+
+    >>> data = region_tasks(m=8, grid=5, seed=0)
+    >>> data.Y.shape, data.task_names[0], data.task_names[99]
+    ((100, 8), 'pedestrian@r0c0', 'traffic light@r4c4')
+    """
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    low, high = GRIDS
+    if isinstance(grid, bool) or not isinstance(grid, Integral) or not low <= grid <= high:
+        raise ValueError(f"grid: got {grid!r}, expected an integer from {low} to {high} (grid × grid regions).")
+    p_object = check_probability("p_object", p_object)
+    rng = np.random.default_rng(seed)
+    present = rng.random((4, m)) < p_object  # (4, m)
+    light_colour = rng.choice(3, size=m, p=P_LIGHT_COLOURS)
+    images, _, where = draw_scenes(rng, present, light_colour, rng.random(m) < 0.3, free=True, **options)
+    size = options["size"]
+    row, col = (np.clip(where[:, axis] * grid // size, 0, grid - 1).astype(int) for axis in (1, 0))  # (4, m) each
+    region = row * grid + col  # (4, m): the region of each kind's centre
+    Y = (region[:, None, :] == np.arange(grid * grid)[None, :, None]) & present[:, None, :]  # (4, grid², m)
+    names = [f"{kind}@r{r}c{c}" for kind in TASKS for r in range(grid) for c in range(grid)]
+    return _as_dataset(images, Y.reshape(4 * grid * grid, m), names, dtype)
+
+
+def light_colour_tasks(m=1000, image_size=24, seed=0, *, p_colours=(1 / 3, 1 / 3, 1 / 3), p_distractor=0.3,
+                       p_occluder=0.25, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+    """Attribute tasks for transfer learning: which lamp of the traffic light is lit (red, yellow, green).
+
+    Every image holds a traffic light; Y ``(3, m)`` is one-hot, rows ``LIGHT_TASKS``
+    ("red light", "yellow light", "green light"); the colour is drawn with
+    probabilities ``p_colours``. The other objects appear as in :func:`road_scenes`
+    given a traffic light (so pedestrians are frequent, and red stop signs and red
+    cars compete with the red lamp). The inputs are the same kind of images as
+    road_scenes (the same x), and m is small by default: the setting of transfer
+    learning A → B, with A = road_scenes (much data) and B = this task.
+
+    >>> data = light_colour_tasks(m=5, seed=0)
+    >>> data.task_names, data.Y.sum(axis=0).tolist()
+    (('red light', 'yellow light', 'green light'), [1.0, 1.0, 1.0, 1.0, 1.0])
+    """
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    p_colours = check_distribution("p_colours", p_colours, 3, "one per lamp colour (red, yellow, green)")
+    rng = np.random.default_rng(seed)
+    present, intersection = _co_occurring(rng, m, 0.4, (0.6, 0.1), (1.0, 1.0), (0.6, 0.25), 0.5)  # a light in each
+    light_colour = rng.choice(3, size=m, p=p_colours)  # (m,)
+    cross_road = intersection & (rng.random(m) < P_CROSS_ROAD)
+    images, _, _ = draw_scenes(rng, present, light_colour, cross_road, free=False, **options)
+    return _as_dataset(images, light_colour == np.arange(3)[:, None], LIGHT_TASKS, dtype)
