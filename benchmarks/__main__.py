@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: the R1 baseline (see :mod:`benchmarks.baseline`)."""
+"""``python -m benchmarks``: training speed on R1 and R2 (see :mod:`benchmarks.baseline`)."""
 
 import sys
 

@@ -76,14 +76,14 @@ def _count(known, dtype, axis=None):
     return xp.maximum(known.sum(axis=axis, keepdims=keepdims), 1).astype(dtype)
 
 
-def task_scale(known, dtype, normalizer: str = "m", task_weights=None):
-    """The per-task scale c = w / d of the module docstring.  known: (n_y, m) bool; c: (n_y, 1) or scalar."""
+def task_scale(unknown, dtype, normalizer: str = "m", task_weights=None):
+    """The per-task scale c = w / d of the module docstring.  unknown: (n_y, m), True at "?"; c: (n_y, 1) or scalar."""
     if normalizer == "m":
-        count = known.shape[1]  # m
+        count = unknown.shape[1]  # m
     elif normalizer == "labelled":
-        count = _count(known, dtype)  # N: labelled entries in the batch (1 if none)
+        count = _count(~unknown, dtype)  # N: labelled entries in the batch (1 if none)
     else:
-        count = _count(known, dtype, axis=1)  # N_j: (n_y, 1)
+        count = _count(~unknown, dtype, axis=1)  # N_j: (n_y, 1)
     weights = 1.0 if task_weights is None else task_weights  # w: (n_y, 1)
     return weights / count
 
@@ -94,16 +94,26 @@ def masked_logistic_loss_and_grad(Z, Y, normalizer: str = "m", task_weights=None
     Z: (n_y, m) logits; Y: (n_y, m) of 0, 1 or NaN ("?"); task_weights: (n_y, 1)
     or None. No argument checks (this is the training hot path); the public
     :func:`masked_logistic_loss` checks them.
+
+    Speed choice: the "?" entries are computed like the others (from Y's NaN
+    they come out NaN) and then *replaced* by 0 with ``copyto(..., where=unknown)``:
+    masked with where, never multiplied by M, and without first building a copy
+    ``Y0`` of Y with the NaN set to 0 (the plain version: ``where`` makes new
+    arrays, ``copyto`` writes in place). Measured on one batch
+    (benchmarks/choices.py): 26.3 → 22.3 µs for workload R2, 41.6 → 36.6 µs for R1.
     """
     xp = array_module(Z)
-    known = ~xp.isnan(Y)  # M: (n_y, m)
-    Y0 = xp.where(known, Y, 0)  # Y with "?" set to 0, so no NaN reaches the arithmetic: (n_y, m)
-    c = task_scale(known, Z.dtype, normalizer, task_weights)  # c: (n_y, 1), or a scalar
-    L = xp.maximum(Z, 0) - Y0 * Z + xp.log1p(xp.exp(-xp.abs(Z)))  # L: (n_y, m), >= 0
-    J = (xp.where(known, L, 0) * c).sum()  # J = Σ_j Σ_i c_j M L: a 0-d array
+    unknown = xp.isnan(Y)  # "?": (n_y, m); the mask M is its negation
+    c = task_scale(unknown, Z.dtype, normalizer, task_weights)  # c: (n_y, 1), or a scalar
+    L = xp.maximum(Z, 0)  # L = max(z, 0) − y·z + log(1 + e^{−|z|}): (n_y, m), >= 0
+    L -= Y * Z  # NaN at "?"
+    L += xp.log1p(xp.exp(-xp.abs(Z)))
+    xp.copyto(L, 0, where=unknown)  # M ⊙ L: 0 at "?"
+    L *= c
+    J = L.sum()  # J = Σ_j Σ_i c_j M L: a 0-d array
     dZ = sigmoid(Z)  # A[L]: (n_y, m)
-    dZ -= Y0
-    dZ = xp.where(known, dZ, 0)  # 0 under "?"
+    dZ -= Y  # NaN at "?"
+    xp.copyto(dZ, 0, where=unknown)  # M ⊙ (A[L] − Y): 0 at "?"
     dZ *= c  # dZ[L] = c ⊙ M ⊙ (A[L] − Y): (n_y, m)
     return J, dZ
 

@@ -17,9 +17,12 @@ Adam          v = β₁ v + (1 − β₁) dθ;  s = β₂ s + (1 − β₂) dθ�
               v̂ = v / (1 − β₁ᵗ);  ŝ = s / (1 − β₂ᵗ);  θ −= α v̂ / (√ŝ + ε)
 ============  ===================================================================
 
-Speed choice: every update writes into existing arrays (``out=`` and in-place
+Speed choices: every update writes into existing arrays (``out=`` and in-place
 operators) with one scratch array per parameter, so a step allocates nothing
-as large as a parameter after the first one.
+as large as a parameter after the first one. The rules are elementwise, so
+:func:`tinymtl.fit` steps on all of a network's parameters at once, as one
+flat array θ (see :mod:`tinymtl.network`); Adam keeps sums rather than
+averages, for two passes fewer (see :class:`Adam`).
 
 >>> import numpy as np
 >>> params, grads = {"W1": np.array([[1.0]])}, {"dW1": np.array([[0.5]])}
@@ -117,7 +120,23 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """Momentum and RMSprop together, with bias correction of both averages (Kingma & Ba, 2015)."""
+    """Momentum and RMSprop together, with bias correction of both averages (Kingma & Ba, 2015).
+
+    Speed choice: the state holds the weighted *sums* ``V = Σ_k β₁^(t−k) dθ_k``
+    and ``S = Σ_k β₂^(t−k) dθ_k²`` rather than the averages v and s, because the
+    sums update in fewer passes over memory: ``V = β₁ V + dθ`` (2 in-place
+    passes, against 3 for v) and ``S = β₂ S + dθ²`` (3, against 4). The
+    bias-corrected averages are the sums divided by the sum of their weights,
+    ``Σ_k β^(t−k) = (1 − βᵗ) / (1 − β)``::
+
+        v̂ = V (1 − β₁) / (1 − β₁ᵗ)        ŝ = c_t S,   c_t = (1 − β₂) / (1 − β₂ᵗ)
+
+    so the step ``α v̂ / (√ŝ + ε)`` is ``a_t V / (√S + e_t)`` with the scalars
+    ``a_t = α (1 − β₁) / ((1 − β₁ᵗ) √c_t)`` and ``e_t = ε / √c_t``: the same
+    numbers up to rounding, in 10 passes instead of 12. Measured on one flat θ
+    (benchmarks/choices.py): 1.41 → 1.23 ms a step for workload R1's 820,100
+    parameters, 13.1 → 11.5 µs for R2's 2,212.
+    """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         super().__init__(lr)
@@ -126,17 +145,18 @@ class Adam(Optimizer):
         self.eps = float(check_positive("eps", eps))
 
     def init_state(self, theta):
-        return _zeros_like(theta, ("v", "s", "scratch"))
+        return _zeros_like(theta, ("V", "S", "scratch"))
 
     def update(self, theta, dtheta, state):
-        v, s, scratch = state["v"], state["s"], state["scratch"]
-        average_into(v, dtheta, self.beta1, scratch)  # v = β₁ v + (1 − β₁) dθ
-        square_average_into(s, dtheta, self.beta2, scratch)  # s = β₂ s + (1 − β₂) dθ²
-        # θ −= α v̂ / (√ŝ + ε) with v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ). Folding the corrections:
-        # α v̂ / (√ŝ + ε) = α_t v / (√s + ε √(1 − β₂ᵗ)),  α_t = α √(1 − β₂ᵗ) / (1 − β₁ᵗ)
-        root_correction = (1 - self.beta2**self.t) ** 0.5
-        lr_t = self.lr * root_correction / (1 - self.beta1**self.t)
-        scaled_step(theta, v, s, lr_t, self.eps * root_correction, scratch)
+        V, S, scratch = state["V"], state["S"], state["scratch"]
+        xp = array_module(theta)
+        V *= self.beta1
+        V += dtheta  # V = β₁ V + dθ
+        S *= self.beta2
+        S += xp.multiply(dtheta, dtheta, out=scratch)  # S = β₂ S + dθ²
+        c = (1 - self.beta2) / (1 - self.beta2**self.t)  # ŝ = c S
+        a = self.lr * (1 - self.beta1) / ((1 - self.beta1**self.t) * c**0.5)  # α v̂ = a √c V
+        scaled_step(theta, V, S, a, self.eps / c**0.5, scratch)  # θ −= a V/(√S + ε/√c) = α v̂/(√ŝ + ε)
 
 
 def average_into(v, g, beta: float, scratch) -> None:

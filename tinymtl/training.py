@@ -6,6 +6,13 @@ permutation of the m examples from the seed, cuts it into mini-batches of
 computes ``J`` and the gradients (:meth:`tinymtl.MLP.cost_and_grads`) and
 lets the optimizer update the parameters in place.
 
+Speed choices (each measured in benchmarks/README.md): the batches are
+gathered from ``X`` stored in Fortran order, so that each column is contiguous
+(:func:`columns_of`: only the m_b columns of a batch are copied, never all of
+``X``, and there is no shuffled copy of ``X`` per epoch: memory stays at the
+data plus a batch); the parameters and the gradients are one flat array each,
+so each step is one optimizer call on all of them (see :mod:`tinymtl.network`).
+
 Device syncs are kept to one per epoch: the batch costs are summed on the
 device and read back once, at the end of the epoch, to record the loss, to
 draw the progress bar and to catch a loss that became NaN or inf. When it
@@ -58,9 +65,28 @@ class History:
 
 
 def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator):
-    """The columns of each mini-batch of one epoch: a fresh permutation of 0..m−1 cut into slices."""
-    permutation = rng.permutation(m)
+    """The columns of each mini-batch of one epoch: a fresh permutation of 0..m−1 cut into slices.
+
+    The permutation is drawn on the host (from ``rng``) and moved to the device
+    once per epoch; the slices are views of it, so no batch needs a transfer
+    (on a GPU each transfer is a synchronising copy; on NumPy it costs 0.5 µs).
+    """
+    permutation = to_device(rng.permutation(m))  # (m,): one host-to-device copy per epoch
     return [permutation[start : start + batch_size] for start in range(0, m, batch_size)]
+
+
+def columns_of(A, columns):
+    """``A[:, columns]`` for a Fortran-ordered ``A`` (n, m): a new Fortran-ordered (n, m_b) array.
+
+    Speed choice: the columns of a Fortran-ordered ``A`` are the rows of the
+    C-ordered ``Aᵀ``, and ``take`` along axis 0 of a C-ordered array copies m_b
+    contiguous rows with less bookkeeping than fancy indexing. Measured for the
+    X and Y of one batch (benchmarks/choices.py): 4.9 → 2.0 µs for workload R2,
+    107 → 94 µs for R1 (there the copy of 3 MB dominates). Never
+    ``A.take(columns, axis=1)``: on a Fortran-ordered ``A`` NumPy's ``take`` first
+    copies all of ``A`` (0.55 s a batch for R1).
+    """
+    return A.T.take(columns, axis=0).T  # Aᵀ: (m, n) C-ordered -> (m_b, n) -> transposed back: (n, m_b)
 
 
 def fit(
@@ -97,23 +123,25 @@ def fit(
     rng = np.random.default_rng(seed)
     bar = ProgressBar(epochs, enabled=progress)
     history = History()
+    # Speed choice: the parameters are views into one flat θ (see tinymtl.network), and the gradients
+    # are written into views of one flat dθ made once here, so each step is one optimizer call on θ.
+    theta = net.flat_parameters()  # θ: (P,)
+    dtheta, grads = net.new_gradients()  # dθ: (P,); grads: {"dW1": view into dθ, ...}
+    all_params, all_grads = {"theta": theta}, {"dtheta": dtheta}  # what the optimizer steps on
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        snapshot = {name: p.copy() for name, p in net.params.items()}  # finite (checked): restored on failure
+        snapshot = theta.copy()  # finite (checked): restored on failure
         total = 0.0  # Σ_batches J_data · m_batch, a device scalar: no sync inside the epoch
         batches = minibatch_indices(m, batch_size, rng)
         for b, columns in enumerate(batches, 1):
-            columns = to_device(columns)
-            # Fancy indexing, not X.take(columns, axis=1): on Fortran-ordered X NumPy's take first copies all
-            # of X (measured: 0.55 s a batch for R1, 45 of 46 s an epoch); X[:, columns] copies m_b columns.
-            X_batch, Y_batch = X[:, columns], Y[:, columns]  # (n_x, m_b), (n_y, m_b)
-            J_data, grads = net.data_cost_and_grads(X_batch, Y_batch, l2, normalizer, weights)
-            optimizer.step(net.params, grads)
+            X_batch, Y_batch = columns_of(X, columns), columns_of(Y, columns)  # (n_x, m_b), (n_y, m_b)
+            J_data, _ = net.data_cost_and_grads(X_batch, Y_batch, l2, normalizer, weights, grads)  # into dθ
+            optimizer.step(all_params, all_grads)  # all parameters at once
             total = total + J_data * X_batch.shape[1]
             bar.batch(epoch, b, len(batches))
         history.loss.append(float(total / m + net.l2_cost(l2, m)))  # sync: once per epoch
-        if not (np.isfinite(history.loss[-1]) and _all_finite(net.params)):
-            net.params.update(snapshot)
+        if not (np.isfinite(history.loss[-1]) and _all_finite(theta)):
+            theta[...] = snapshot
             raise FloatingPointError(
                 f"fit: the training loss or the parameters became inf or NaN in epoch {epoch} (loss "
                 f"{history.loss[-1]}); the learning rate lr={optimizer.lr:g} is the likely cause: try one 10 "
@@ -126,10 +154,9 @@ def fit(
     return history
 
 
-def _all_finite(params: dict) -> bool:
-    """Whether every parameter is finite (one sync for all of them)."""
-    xp = array_module(*params.values())
-    return bool(xp.stack([xp.isfinite(p).all() for p in params.values()]).all())
+def _all_finite(theta) -> bool:
+    """Whether every parameter in θ is finite (one sync)."""
+    return bool(array_module(theta).isfinite(theta).all())
 
 
 def _check_validation(net, validation):

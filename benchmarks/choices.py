@@ -1,0 +1,150 @@
+"""Each speed choice of the training hot path, timed against the plain version it replaced.
+
+Run from the repository root (about half a minute)::
+
+    python -m benchmarks.choices            # R1 and R2 shapes, float32
+    python -m benchmarks.choices --quick    # fewer repetitions (a smoke test)
+
+For each choice, the plain version (what a first NumPy implementation writes,
+and what tinymtl did before) and the chosen one run on the arrays of one
+training step of workload R1 (``[3072, 256, 128, 4]``, batch 256) and R2
+(``[64, 32, 4]``, batch 64), interleaved, many times; the table gives the
+median µs per step of each and what the choice saves per epoch (79 steps for
+R1, 313 for R2). The choices themselves are documented where they live:
+
+=====================  ==============================================================
+choice                 where
+=====================  ==============================================================
+flat θ, one step       tinymtl/network.py (module docstring), tinymtl/training.py
+Adam's sums            tinymtl/optimizers.py (class Adam)
+loss masked after      tinymtl/losses.py (masked_logistic_loss_and_grad)
+gather columns_of      tinymtl/training.py (columns_of)
+one transfer/epoch     tinymtl/training.py (minibatch_indices)
+g(Z, out=Z)            tinymtl/activations.py, tinymtl/network.py (forward)
+dW into dθ             tinymtl/layers.py (linear_backward), tinymtl/network.py (backward)
+=====================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+import tinymtl as tm
+from tinymtl.activations import relu, sigmoid
+from tinymtl.losses import masked_logistic_loss_and_grad
+from tinymtl.training import columns_of
+
+from .baseline import WORKLOADS, make_data
+
+M = 20_000
+
+
+# --- the plain versions --------------------------------------------------------------------
+class PlainAdam(tm.Adam):
+    """Adam as the lecture writes it: the averages v and s, 12 passes over θ per step."""
+
+    def init_state(self, theta):
+        return {name: np.zeros_like(theta) for name in ("v", "s", "scratch")}
+
+    def update(self, theta, dtheta, state):
+        v, s, scratch = state["v"], state["s"], state["scratch"]
+        v *= self.beta1
+        v += np.multiply(dtheta, 1 - self.beta1, out=scratch)  # v = β₁ v + (1 − β₁) dθ
+        s *= self.beta2
+        np.multiply(dtheta, dtheta, out=scratch)
+        scratch *= 1 - self.beta2
+        s += scratch  # s = β₂ s + (1 − β₂) dθ²
+        root_correction = (1 - self.beta2**self.t) ** 0.5
+        lr_t = self.lr * root_correction / (1 - self.beta1**self.t)
+        np.sqrt(s, out=scratch)
+        scratch += self.eps * root_correction
+        np.divide(v, scratch, out=scratch)
+        scratch *= lr_t
+        theta -= scratch  # θ −= α v̂ / (√ŝ + ε)
+
+
+def plain_loss_and_grad(Z, Y):
+    """The masked logistic loss with Y's "?" first set to 0 (a new Y0) and new arrays at every step."""
+    known = ~np.isnan(Y)  # M
+    Y0 = np.where(known, Y, 0)
+    c = 1 / Z.shape[1]
+    L = np.maximum(Z, 0) - Y0 * Z + np.log1p(np.exp(-np.abs(Z)))
+    J = (np.where(known, L, 0) * c).sum()
+    dZ = sigmoid(Z)
+    dZ -= Y0
+    dZ = np.where(known, dZ, 0)
+    dZ *= c
+    return J, dZ
+
+
+# --- the cases --------------------------------------------------------------------------------
+def cases(workload, dtype: str):
+    """{choice: (plain, chosen)}: two functions doing one step's share of that work."""
+    dims, m_b = workload.layer_dims, workload.batch_size
+    X, Y, _ = make_data(dims, M, dtype)  # Fortran-ordered, as fit stores them
+    rng = np.random.default_rng(0)
+    columns = rng.permutation(M)[:m_b]
+    net = tm.MLP(list(dims), seed=0, dtype=dtype)
+    X_b, Y_b = columns_of(X, columns), columns_of(Y, columns)
+    ZL, caches = net.forward(X_b)  # Z[L]: (n_y, m_b); caches[1] = A[1]: (n_1, m_b)
+    Z1 = net.params["W1"] @ X_b  # Z[1]: (n_1, m_b)
+    dZ1 = rng.standard_normal(Z1.shape, dtype=dtype)
+    dW1 = np.empty_like(net.params["W1"])
+    _, grads = net.loss_and_grads(X_b, Y_b)
+    params = {name: p.copy() for name, p in net.params.items()}
+    theta, dtheta = net.theta.copy(), np.concatenate([g.ravel() for g in grads.values()])
+    per_parameter_plain, plain_flat, flat = PlainAdam(), PlainAdam(), tm.Adam()
+    host_columns = np.asarray(columns)
+    return {
+        "flat θ, one Adam step": (lambda: per_parameter_plain.step(params, grads),
+                                  lambda: plain_flat.step({"theta": theta}, {"dtheta": dtheta})),
+        "Adam's sums (10 passes)": (lambda: plain_flat.step({"theta": theta}, {"dtheta": dtheta}),
+                                    lambda: flat.step({"theta": theta}, {"dtheta": dtheta})),
+        "loss masked after": (lambda: plain_loss_and_grad(ZL, Y_b), lambda: masked_logistic_loss_and_grad(ZL, Y_b)),
+        "gather columns_of": (lambda: (X[:, columns], Y[:, columns]),
+                              lambda: (columns_of(X, columns), columns_of(Y, columns))),
+        "one transfer/epoch": (lambda: tm.to_device(host_columns), lambda: None),
+        "g(Z, out=Z)": (lambda: relu(Z1), lambda: relu(Z1, out=Z1)),
+        "dW into dθ": (lambda: dZ1 @ X_b.T, lambda: np.matmul(dZ1, X_b.T, out=dW1)),
+    }
+
+
+def median_microseconds(run, repeats: int, rounds: int):
+    """Median over ``rounds`` of the mean µs of ``repeats`` calls."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            run()
+        times.append((time.perf_counter() - start) / repeats * 1e6)
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.choices", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions: a smoke test, not the figures")
+    parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    args = parser.parse_args(argv)
+    rounds = 3 if args.quick else 15
+    print(f"each speed choice against its plain version; {args.dtype}, median µs per step over {rounds} rounds")
+    print(f"{'choice':<26}{'workload':>9}{'plain µs':>11}{'chosen µs':>11}{'saves ms/epoch':>16}")
+    for name in ("R1", "R2"):
+        workload = WORKLOADS[name]
+        steps = -(-M // workload.batch_size)
+        repeats = (20 if name == "R1" else 300) // (10 if args.quick else 1)
+        for choice, (plain, chosen) in cases(workload, args.dtype).items():
+            results = {"plain": [], "chosen": []}
+            for _ in range(rounds):  # interleaved: a burst of load hits both alike
+                results["plain"].append(median_microseconds(plain, repeats, 1))
+                results["chosen"].append(median_microseconds(chosen, repeats, 1))
+            before, after = statistics.median(results["plain"]), statistics.median(results["chosen"])
+            print(f"{choice:<26}{name:>9}{before:11.1f}{after:11.1f}{(before - after) * steps / 1e3:16.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
