@@ -110,6 +110,15 @@ def softmax(Z):
     return E
 
 
+def predicted_class(A):
+    """The softmax prediction as 0/1 columns: 1 at each column's largest A_k (ties: all of them).
+
+    A: (C, m) probabilities; returns (C, m) in A's dtype, so per-class metrics
+    can score it like sigmoid outputs.
+    """
+    return (A == A.max(axis=0, keepdims=True)).astype(A.dtype)
+
+
 HIDDEN = {
     "relu": (relu, relu_backward),
     "leaky_relu": (leaky_relu, leaky_relu_backward),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .activations import predicted_class
 from .backend import array_module, backend_of, to_device, to_numpy
 from .network import MLP
 from .optimizers import Adam
@@ -105,8 +106,6 @@ def train_softmax(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_opt
 
     def predict_proba(X_new):
         """The predicted class as 0/1 per object: at most one 1 per column."""
-        P = net.predict_proba(X_new)  # (n_y + 1, m)
-        winner = P == P.max(axis=0, keepdims=True)  # one-hot of the argmax (ties: all of them)
-        return winner[:n_y].astype(P.dtype)  # drop "none": (n_y, m)
+        return predicted_class(net.predict_proba(X_new))[:n_y]  # (n_y + 1, m) -> drop "none": (n_y, m)
 
     return Trained("softmax", net.n_params, seconds, predict_proba)

@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import sigmoid, softmax
+from .activations import sigmoid
 from .backend import array_module, to_device, to_numpy
 from .validation import DTYPES, as_inputs, as_labels, check_choice
 
@@ -135,7 +135,7 @@ def softmax_cross_entropy_and_grad(Z, Y, normalizer: str = "m"):
     log_probs = shifted - xp.log(xp.exp(shifted).sum(axis=0, keepdims=True))  # log softmax: (C, m)
     Y0 = xp.where(known, Y, 0)  # (C, m)
     J = -(Y0 * log_probs).sum() / count
-    dZ = softmax(Z)  # A[L]: (C, m)
+    dZ = xp.exp(log_probs)  # A[L] = softmax(Z): (C, m), from the log-probabilities already computed
     dZ -= Y0
     dZ = xp.where(known, dZ, 0)
     dZ /= count

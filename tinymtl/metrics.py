@@ -42,7 +42,6 @@ Python floats.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 

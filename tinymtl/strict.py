@@ -205,10 +205,6 @@ class _StrictModule:
 
     array = asarray
 
-    @staticmethod
-    def asnumpy(a):
-        return a.get() if isinstance(a, StrictArray) else np.asarray(a)
-
     def __getattr__(self, name):
         attribute = getattr(np, name)
         if not callable(attribute) or isinstance(attribute, type):

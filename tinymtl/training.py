@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import metrics
-from .activations import OUTPUT
+from .activations import OUTPUT, predicted_class
 from .backend import array_module, to_device
 from .optimizers import Adam, Optimizer
 from .validation import check_nonnegative, check_positive
@@ -173,7 +173,7 @@ def _score(net, X_val, Y_val, l2, normalizer, weights, history: History) -> None
     J, _ = net.cost_from_logits(ZL, Y_val, l2, normalizer, weights)
     P = OUTPUT[net.output](ZL)  # Ŷ: (n_y, m_val)
     if net.output == "softmax":  # score the predicted class as a one-hot column, per class
-        P = (P == P.max(axis=0, keepdims=True)).astype(P.dtype)
+        P = predicted_class(P)
     result = metrics.report(Y_val, P)
     history.val_loss.append(float(J))
     history.val_accuracy.append(result.accuracy)

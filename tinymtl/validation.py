@@ -173,7 +173,7 @@ def as_labels(Y, n_y: int, m: int, dtype, output: str = "sigmoid", name: str = "
     if output == "softmax":
         column_unknown = unknown.all(axis=0)
         one_hot = (Y == 1).sum(axis=0) == 1
-        if not bool((one_hot & ~unknown.any(axis=0) | column_unknown).all()):  # sync
+        if not bool(((one_hot & ~unknown.any(axis=0)) | column_unknown).all()):  # sync
             raise ValueError(
                 f"{name}: a softmax network needs one-hot columns (exactly one 1 per example, or a column of NaN "
                 "for an unknown class). For several labels per example use output='sigmoid'."
