@@ -14,6 +14,12 @@ annotator did not say, and the masked loss leaves those entries out. How the
                  whether there is a pedestrian or a car".
 
 Entries that are already "?" stay "?"; known labels are never changed.
+
+The seed: the data sets draw their images from ``default_rng(seed)``, so
+hiding with the same generator would reuse the very numbers that drew the
+data (with one seed for both, the hidden pedestrian labels fell almost only
+at intersections). :func:`hide_labels` therefore draws from its own stream,
+``default_rng([HIDING_STREAM, seed])``: one seed for data and "?" is safe.
 '''
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from .dataset import check_probabilities, check_probability
 
 PATTERNS = ("random", "per_task", "annotator")
 LECTURE_ANNOTATOR = (0, 1)  # the rows an annotator labels by default: pedestrian and car
+HIDING_STREAM = 0x3F  # "?": mixed into the seed so that hiding never replays the data set's random numbers
 
 
 def hide_labels(Y, fraction=0.3, pattern="random", seed=0, *, rates=None, annotator_tasks=None) -> np.ndarray:
@@ -62,7 +69,7 @@ def hide_labels(Y, fraction=0.3, pattern="random", seed=0, *, rates=None, annota
     if annotator_tasks is not None and pattern != "annotator":
         raise ValueError(f"annotator_tasks: only used with pattern='annotator' (got pattern={pattern!r}); "
                          "leave it out.")  # fmt: skip
-    rng = np.random.default_rng(check_seed(seed))
+    rng = _hiding_rng(check_seed(seed))
     if pattern == "random":
         hide = rng.random((n_y, m)) < fraction  # (n_y, m)
     elif pattern == "per_task":
@@ -75,6 +82,16 @@ def hide_labels(Y, fraction=0.3, pattern="random", seed=0, *, rates=None, annota
         hide = annotated & ~_labelled_rows(rng, n_y, m, annotator_tasks)  # (n_y, m)
     Y[hide] = np.nan
     return Y
+
+
+def _hiding_rng(seed) -> np.random.Generator:
+    """The generator of the "?": a stream of its own for an integer seed, fresh randomness for None.
+
+    >>> data_rng, hiding_rng = np.random.default_rng(0), _hiding_rng(0)
+    >>> bool(data_rng.random() == hiding_rng.random())       # not the numbers that drew the data
+    False
+    """
+    return np.random.default_rng(None if seed is None else [HIDING_STREAM, seed])
 
 
 def _label_copy(Y) -> np.ndarray:
