@@ -39,7 +39,7 @@ options = lesson_options(__file__, 'Lesson 06: masked loss vs dropping vs fillin
 # m: images drawn (20% held out, every label known); hidden: n_1, n_2; epochs of the masked network;
 # fractions: the shares of training labels made "?".
 FULL = dict(m=20_000, hidden=(128, 64), epochs=12, fractions=(0.0, 0.3, 0.5, 0.7, 0.9))
-QUICK = dict(m=6_000, hidden=(64, 32), epochs=8, fractions=(0.0, 0.5, 0.8))
+QUICK = dict(m=10_000, hidden=(64, 32), epochs=10, fractions=(0.0, 0.5, 0.8))
 SIZE = QUICK if options.quick else FULL
 BATCH = 128  # examples per mini-batch
 HIGH = 0.5  # the claim is checked at this share of "?" and above, where the three ways differ most
