@@ -144,28 +144,13 @@ def labels_seen(k, n_tasks=T):
 
 
 def auc(Y, P):
-    """Per-task area under the ROC curve: the chance that a random positive outscores a random negative.
+    """Per-task area under the ROC curve, (T,): the chance that a random positive outscores a random negative.
 
-    Y: (T, m) of 0/1, every label known, each task with positives and negatives; P: (T, m) probabilities.
-    Returns (T,).
-    Rank form (Mann–Whitney): AUC_t = (Σ_{i: y=1} rank_i − n₊(n₊ + 1)/2) / (n₊ n₋), with
-    ranks 1..m from the lowest score; tied scores share their average rank (a tie counts ½).
-    For Y = [[1, 0, 1, 0]], P = [[0.9, 0.1, 0.4, 0.4]]: ranks 4, 1, 2.5, 2.5; (6.5 − 3) / 4 = 0.875.
+    Y: (T, m) of 0/1; P: (T, m) probabilities. Rank form (Mann–Whitney), a tie counts ½:
+    AUC_t = (1/(n₊ n₋)) Σ_{i: y=1} (#{negatives scored below p_i} + ½ #{negatives scored p_i});
+    see `tinymtl.metrics.per_task_auc`, which also leaves "?" out.
     """
-    n_t, m = P.shape
-    by_score = np.argsort(P, axis=1, kind="stable")  # (T, m): each task's images, lowest score first
-    P_sorted, Y_sorted = np.take_along_axis(P, by_score, axis=1), np.take_along_axis(Y, by_score, axis=1)  # (T, m)
-    position = np.broadcast_to(np.arange(m), (n_t, m))  # (T, m): 0 .. m−1
-    new = P_sorted[:, 1:] != P_sorted[:, :-1]  # (T, m − 1): the score changes between i and i + 1
-    edge = np.ones((n_t, 1), dtype=bool)
-    first = np.maximum.accumulate(np.where(np.hstack([edge, new]), position, 0), axis=1)  # first position of i's ties
-    last = np.minimum.accumulate(np.where(np.hstack([new, edge]), position, m)[:, ::-1], axis=1)[:, ::-1]  # last
-    rank = (first + last) / 2 + 1  # average rank of each tie group, from 1: (T, m)
-    n_pos = Y_sorted.sum(axis=1)  # n₊: (T,)
-    return ((rank * Y_sorted).sum(axis=1) - n_pos * (n_pos + 1) / 2) / (n_pos * (m - n_pos))  # (T,)
-
-
-assert auc(np.array([[1, 0, 1, 0]]), np.array([[0.9, 0.1, 0.4, 0.4]]))[0] == 0.875  # the docstring's example
+    return tm.metrics.per_task_auc(Y, P)
 
 # %% [markdown]
 # ## Train both, for each k

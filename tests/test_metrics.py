@@ -307,3 +307,43 @@ def test_bad_threshold_raises(threshold):
 def test_bad_task_names_raise(task_names):
     with pytest.raises(ValueError, match=r"task_names: got .*, expected a list of 2 strings"):
         metrics.report(GOOD_Y, GOOD_P, task_names=task_names)
+
+
+# --- AUC --------------------------------------------------------------------------------
+
+
+def reference_auc(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """sklearn's roc_auc_score on the labelled entries of each task; NaN without both classes."""
+    rows = []
+    for y, p in zip(Y, P):
+        known = ~np.isnan(y)
+        both = known.any() and 0 < y[known].sum() < known.sum()
+        rows.append(skm.roc_auc_score(y[known].astype(int), p[known]) if both else NAN)
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+@SETTINGS
+@given(data=label_data(unknown=True))
+def test_auc_matches_sklearn_on_the_labelled_entries_ties_included(backend_name, data):
+    Y, P = data
+    actual = metrics.per_task_auc(*on_backend(backend_name, Y, P))
+    np.testing.assert_allclose(actual, reference_auc(Y, P), rtol=1e-12, atol=1e-12)
+
+
+def test_auc_ignores_the_scores_under_question_marks():
+    Y = np.array([[1.0, 0.0, NAN, 1.0, 0.0]])
+    P = np.array([[0.8, 0.3, 0.5, 0.6, 0.7]])
+    expected = metrics.per_task_auc(Y, P)  # positives 0.8, 0.6; negatives 0.3, 0.7: 3 of 4 pairs won
+    assert expected[0] == 0.75
+    for score in (0.0, 0.65, 1.0):  # whatever the network says where the label is "?"
+        P[0, 2] = score
+        assert metrics.per_task_auc(Y, P)[0] == expected[0]
+
+
+def test_auc_rejects_logits_and_transposed_scores():
+    Y = np.array([[1.0, 0.0, 1.0]])
+    with pytest.raises(ValueError, match="not the logits"):
+        metrics.per_task_auc(Y, np.array([[2.0, -1.0, 0.5]]))
+    with pytest.raises(ValueError, match="transposed"):
+        metrics.per_task_auc(Y, np.array([[0.9], [0.1], [0.8]]))

@@ -29,8 +29,12 @@ Edge cases, decided once here:
   :func:`exact_match` return NaN (not an error: an all-"?" mini-batch must
   not stop an evaluation loop).
 
-What it leaves out: sample weights, ROC/PR curves, softmax (one-label)
-outputs, and thresholds per task.
+One metric needs no threshold: :func:`per_task_auc`, the area under each
+task's ROC curve, for tasks whose positives are rare (accuracy rewards always
+answering 0 there; AUC gives that 0.5). It ranks the scores on the host.
+
+What it leaves out: sample weights, the ROC/PR curves themselves, softmax
+(one-label) outputs, and thresholds per task.
 
 The counting runs on the arrays' device (NumPy, CuPy or the strict stand-in)
 with one device-to-host copy of the counts per call (besides the one boolean
@@ -54,6 +58,7 @@ __all__ = [
     "hamming_loss",
     "labelled_count",
     "per_task_accuracy",
+    "per_task_auc",
     "per_task_f1",
     "per_task_precision",
     "per_task_recall",
@@ -251,6 +256,52 @@ def per_task_f1(Y, P, threshold=0.5) -> np.ndarray:
     array([0.5, 0. ])
     """
     return _f1(_counts(Y, P, threshold))
+
+
+def per_task_auc(Y, P) -> np.ndarray:
+    """The area under each task's ROC curve: the chance that a positive outscores a negative.
+
+    Over the labelled examples of task j, with n₊ positives and n₋ negatives
+    (Mann–Whitney; a tie counts ½)::
+
+        AUC_j = (1 / (n₊ n₋)) Σ_{i: y=1} ( #{k: y=0, p_k < p_i} + ½ #{k: y=0, p_k = p_i} )
+
+    0.5 is guessing, 1 ranks every positive above every negative; no threshold.
+    NaN for a task without both a labelled positive and a labelled negative.
+    Equals sklearn's ``roc_auc_score`` on each fully labelled row. Returns shape
+    ``(n_y,)``. Computed on the host (one sort of each row of P).
+
+    >>> per_task_auc([[1, 0, 1, 0], [1, 0, float("nan"), 0]], [[0.9, 0.1, 0.4, 0.4], [0.3, 0.6, 0.9, 0.1]])
+    array([0.875, 0.5  ])
+    """
+    backend = _backend_of_inputs(Y, P)
+    Y = _check_labels(Y, backend)
+    P = to_numpy(_check_probabilities(P, Y.shape, backend))  # (n_y, m)
+    Y = to_numpy(Y)
+    order = np.argsort(P, axis=1, kind="stable")  # (n_y, m): each task's examples, lowest score first
+    P, Y = np.take_along_axis(P, order, axis=1), np.take_along_axis(Y, order, axis=1)  # sorted: (n_y, m)
+    negative, positive = Y == 0, Y == 1  # (n_y, m), both False at "?"
+    negatives_up_to = np.cumsum(negative, axis=1)  # (n_y, m): labelled negatives at positions 0..i
+    first, last = _tie_bounds(P)  # (n_y, m): first and last position of each score's tie group
+    below = np.take_along_axis(negatives_up_to - negative, first, axis=1)  # negatives scored lower than p_i
+    tied = np.take_along_axis(negatives_up_to, last, axis=1) - below  # negatives scored exactly p_i
+    n_pos, n_neg = positive.sum(axis=1), negative.sum(axis=1)  # (n_y,)
+    wins = np.where(positive, below + tied / 2, 0).sum(axis=1)  # (n_y,)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((n_pos > 0) & (n_neg > 0), wins / (n_pos * n_neg), np.nan)
+
+
+def _tie_bounds(P_sorted) -> tuple[np.ndarray, np.ndarray]:
+    """For each position i of the sorted rows (n_y, m): the first and the last position holding P_sorted[:, i]."""
+    n_y, m = P_sorted.shape
+    position = np.broadcast_to(np.arange(m), (n_y, m))  # (n_y, m): 0..m−1
+    change = P_sorted[:, 1:] != P_sorted[:, :-1]  # (n_y, m − 1): a new score starts at i + 1
+    edge = np.ones((n_y, 1), dtype=bool)
+    starts = np.hstack([edge, change])  # (n_y, m): True where a tie group starts
+    ends = np.hstack([change, edge])  # (n_y, m): True where a tie group ends
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+    last = np.minimum.accumulate(np.where(ends, position, m - 1)[:, ::-1], axis=1)[:, ::-1]
+    return first, last
 
 
 # --- whole-matrix metrics ---------------------------------------------------------------
