@@ -9,7 +9,8 @@
 #
 # The other is four separate networks, network j trained only on the images
 # whose label j is known (a "?" = NaN gives it nothing). Both use the same hidden
-# layers, so each separate network is as big as the whole multi-task network:
+# layers, so each separate network is as big as the whole multi-task network
+# but for its output layer (one row instead of four):
 # its first weight matrix W[1] (n_1, n_x) alone holds n_1 · n_x numbers, and there
 # are four of them.
 #
@@ -109,7 +110,7 @@ fig = Figure(figsize=(12, 4), layout="constrained")
 ax_acc, ax_params, ax_time = fig.subplots(1, 3, width_ratios=(2, 1, 1))
 for name, values in accuracy.items():
     ax_acc.plot(SIZE["ms"], values, marker="o", label=name)
-ax_acc.set(xscale="log", xlabel="training images m (30% of labels '?')", ylabel="mean held-out accuracy",
+ax_acc.set(xscale="log", xlabel=f"training images m ({MISSING:.0%} of labels '?')", ylabel="mean held-out accuracy",
            title="accuracy")  # fmt: skip
 ax_acc.grid(alpha=0.3)
 ax_acc.legend()

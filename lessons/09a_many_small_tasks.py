@@ -29,7 +29,7 @@
 # per target task, trained on that task's k examples only. Both have the same
 # hidden layers. Scored on held-out images with every label known, by the area
 # under the ROC curve (AUC) of each target task. Some questions are rare ("all
-# four objects": 3% of images), some almost always true; accuracy would reward
+# four objects": about 5% of images), some almost always true; accuracy would reward
 # always answering the commoner label, AUC does not: 0.5 is guessing, 1 is a
 # perfect ranking, whatever the share of positives.
 #
@@ -226,10 +226,10 @@ ax_k.grid(alpha=0.3)
 ax_t.plot(list(sharing)[1:], list(sharing.values())[1:], "o-", color="C0", label="one multi-task network")
 ax_t.plot(1, sharing[1], "o", color="C1", label="a network of its own")
 ax_t.axhline(0.5, color="grey", linestyle=":")
-ax_t.set_xticks(list(sharing), [str(n) for n in sharing])
 ax_t.legend(loc="upper left")
 ax_t.set(xscale="log", xlabel="tasks sharing the network (1: a network of its own)", ylabel="held-out AUC, same tasks",
          title=f"k = {k_max}: borrowing from the others")  # fmt: skip
+ax_t.set_xticks(list(sharing), [str(n) for n in sharing])  # after the log scale, which would replace them
 ax_t.grid(alpha=0.3)
 fig.savefig(options.out / "many_small_tasks.png")
 print(f"figure: {options.out / 'many_small_tasks.png'}")

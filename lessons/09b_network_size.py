@@ -143,7 +143,7 @@ ax_acc.set(xscale="log", xlabel="hidden units per network n_1", ylabel="mean hel
 ax_units.set(xscale="log", xlabel="hidden units, all networks together", ylabel="mean held-out accuracy",
              title="the same total size")  # fmt: skip
 ax_gap.axhline(0, color="black", lw=0.8)
-ax_gap.axhline(MARGIN, color="C2", ls=":", label=f"{MARGIN}: the claim's margin at the largest n_1")
+ax_gap.axhline(MARGIN, color="C2", ls=":", label=f"claim at n_1 = {widths[-1]}: ≤ {MARGIN}")
 for r in range(SIZE["splits"]):  # one dot per split and width
     ax_gap.plot(widths, gap_per_split[r], ".", color="grey", alpha=0.6, label="one split" if r == 0 else None)
 ax_gap.plot(widths, gap, "o-", color="C3", label="mean over splits")
@@ -153,7 +153,7 @@ for ax in (ax_acc, ax_gap, ax_units):
     ax.set_xticks(widths if ax is not ax_units else sorted({*widths, *(4 * n for n in widths)}), minor=False)
     ax.xaxis.set_major_formatter("{x:.0f}")
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper right" if ax is ax_gap else "lower right", fontsize=8)  # away from the curves
 fig.savefig(options.out / "network_size.png")
 print(f"figure: {options.out / 'network_size.png'}")
 

@@ -24,7 +24,7 @@
 # The targets are four new questions about image A (averaged, so that one
 # lucky task cannot carry the result): "two or more objects", "a stop sign or
 # a traffic light", "a pedestrian or a traffic light" and "a pedestrian or a
-# stop sign" (each true on 43% to 53% of the images). Each is
+# stop sign" (each true on 43% to 52% of the images). Each is
 # labelled on a few images only ("?" elsewhere). The relation to the related
 # helpers is strong: the questions are about the same four objects, so every
 # object feature the helpers teach the shared layers is one the target can

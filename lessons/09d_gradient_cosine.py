@@ -78,7 +78,7 @@ Y = np.concatenate([questions(scenes_a.Y), scenes_a.Y, scenes_b.Y])  # (12, m), 
 names = ([f"A: {q}" for q in QUESTIONS] + [f"A: {t}" for t in scenes_a.task_names]
          + [f"B: {t}" for t in scenes_b.task_names])  # fmt: skip
 QUESTION, OBJECT_A, OBJECT_B = slice(0, 4), slice(4, 8), slice(8, 12)  # the rows of Y in each group
-n_x, n_y = X.shape[0], Y.shape[0]
+n_x, n_y = scenes_a.X.shape[0], Y.shape[0]  # pixels of one image; 12 tasks
 probe = X[:, : SIZE["m_probe"]], Y[:, : SIZE["m_probe"]]  # (2·n_x, m_probe), (12, m_probe)
 
 # %% [markdown]
@@ -90,10 +90,10 @@ probe = X[:, : SIZE["m_probe"]], Y[:, : SIZE["m_probe"]]  # (2·n_x, m_probe), (
 # the matrix after epoch e, `cosines[0]` the one at the start.
 
 # %%
-net = tm.MLP([n_x, *SIZE["hidden"], n_y], seed=options.seed, dtype="float32")
+net = tm.MLP([2 * n_x, *SIZE["hidden"], n_y], seed=options.seed, dtype="float32")
 cosines, history = record_gradient_cosines(net, X, Y, probe, epochs=SIZE["epochs"], optimizer=tm.Adam(lr=LR),
                                            seed=options.seed, batch_size=BATCH, progress=False)  # fmt: skip
-print(f"{SIZE['m']:,} pairs, 12 tasks, W[1] ({SIZE['hidden'][0]}, {n_x}); cosines measured on {SIZE['m_probe']:,} "
+print(f"{SIZE['m']:,} pairs, 12 tasks, W[1] ({SIZE['hidden'][0]}, {2 * n_x}); cosines measured on {SIZE['m_probe']:,} "
       f"pairs: {cosines.shape} (epochs + 1, n_y, n_y); training loss {history.loss[0]:.3f} → "
       f"{history.loss[-1]:.3f}")  # fmt: skip
 
@@ -105,8 +105,8 @@ def pair_means(C, rows, cols):
 
 related = pair_means(cosines, QUESTION, OBJECT_A)  # question about A with an object of A: (epochs + 1,)
 unrelated = pair_means(cosines, QUESTION, OBJECT_B)  # question about A with an object of B: (epochs + 1,)
-j, k = np.triu_indices(4, 1)  # the 6 pairs of different objects
-within_a = cosines[:, OBJECT_A, OBJECT_A][:, j, k].mean(axis=1)  # object of A with another object of A: (epochs + 1,)
+first, second = np.triu_indices(4, 1)  # the 6 pairs of different objects: (6,), (6,)
+within_a = cosines[:, OBJECT_A, OBJECT_A][:, first, second].mean(axis=1)  # object of A · another of A: (epochs + 1,)
 print(f"\n{'epoch':>5} {'question A·object A':>20} {'question A·object B':>20}")
 for epoch in range(SIZE["epochs"] + 1):
     print(f"{epoch:>5} {related[epoch]:>20.3f} {unrelated[epoch]:>20.3f}")

@@ -188,8 +188,8 @@ for j, task in enumerate(data.task_names):
 # With 100 images the network has 1728·128 weights in W[1] alone to fit, and
 # learns little beyond the commonest answers; a pipeline fits only 4·21 or
 # 4·27 weights, because the engineer has already said what matters. But the
-# pipelines gain little after the first thousand images (in our runs about 0.02
-# of mean accuracy from 1,000 to 30,000 images, the network about 0.16): their
+# pipelines gain little after the first thousand images (in our runs 0.02 to 0.03
+# of mean accuracy from 1,000 to 30,000 images, the network about 0.17): their
 # ceiling is their features. The per-task table says where: on stop signs and
 # traffic lights, which colour and position describe well, the pipelines stay
 # level with the network; on pedestrians and cars, which are shapes (a head on a

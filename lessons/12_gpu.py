@@ -205,7 +205,7 @@ print(f"\nfigure in {options.out}: numpy_vs_{other}.png")
 
 # %%
 if no_gpu:
-    claim("no GPU was measured here (CuPy unavailable); the same training code runs unchanged on the 'strict' "
+    claim("no GPU was measured here (CuPy or a GPU unavailable); the same training code runs unchanged on the 'strict' "
           "backend, which refuses every implicit device-to-host conversion as CuPy does, and gives the same "
           f"numbers as NumPy (max |difference| at most {SAME_NUMBERS:g})",
           f"max |ΔŶ| {max_dP:.1e}, max |Δθ| {max_dtheta:.1e}, mean held-out accuracy "

@@ -63,7 +63,6 @@ except ImportError as err:
                      f"({err})") from None  # fmt: skip
 names = data.task_names
 X_train, Y_train, X_test, Y_test = split(centred(data.X), data.Y, TEST)  # X: (64, m), Y: (4, m)
-n_x, m_train = X_train.shape
 print(f"X_train: {X_train.shape} (n_x, m), X_test: {X_test.shape}; tasks: {', '.join(names)}")
 print("share of 1s per task:", ", ".join(f"{n} {p:.2f}" for n, p in zip(names, data.Y.mean(axis=1))))
 
@@ -167,7 +166,7 @@ print(f"\nfigures in {options.out}: accuracy_by_task.png, examples.png, accuracy
 
 # %%
 a_mt, a_sep = mean_accuracy(MISSING, 0), mean_accuracy(MISSING, 1)
-claim("on real handwritten digits with 30% of the labels '?', one multi-task network matches four separate "
+claim(f"on real handwritten digits with {MISSING:.0%} of the labels '?', one multi-task network matches four separate "
       f"networks (mean held-out accuracy at most {MARGIN:.2f} below) with about a quarter of the parameters "
       "(lecture claims 4 and 5)",
       f"mean accuracy multi-task {a_mt:.3f} vs separate {a_sep:.3f} (difference {a_mt - a_sep:+.3f}) over "
