@@ -128,6 +128,12 @@ for m_b in SIZE["sizes"]:
     print(f"{m_b:>6} {row} {results['frozen'][-1] - results['scratch'][-1]:>+17.3f}", flush=True)
 
 # %% [markdown]
+# Fine-tuning every layer does worse than training the new output layer alone,
+# at every m_B here: with a few hundred or thousand B images, moving all of W[1]
+# (n_1, n_x) away from A's features costs more than it gains. Fine-tuning pays
+# when B has enough data to improve on A's features; A's 20,000 images are
+# still far more than B's largest set.
+#
 # ## The picture: held-out accuracy on B against m_B
 
 # %%
