@@ -143,14 +143,9 @@ def labels_seen(k, n_tasks=T):
     return np.where(order[:n_tasks] < k, Y_train[:n_tasks], np.nan)
 
 
-def auc(Y, P):
-    """Per-task area under the ROC curve, (T,): the chance that a random positive outscores a random negative.
-
-    Y: (T, m) of 0/1; P: (T, m) probabilities. Rank form (Mann–Whitney), a tie counts ½:
-    AUC_t = (1/(n₊ n₋)) Σ_{i: y=1} (#{negatives scored below p_i} + ½ #{negatives scored p_i});
-    see `tinymtl.metrics.per_task_auc`, which also leaves "?" out.
-    """
-    return tm.metrics.per_task_auc(Y, P)
+# Per-task area under the ROC curve, (T,) from Y, P (T, m): the chance that a random positive outscores a random
+# negative, AUC_t = (1/(n₊ n₋)) Σ_{i: y=1} (#{negatives scored below p_i} + ½ #{negatives scored p_i}).
+auc = tm.metrics.per_task_auc
 
 # %% [markdown]
 # ## Train both, for each k

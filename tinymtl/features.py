@@ -63,6 +63,11 @@ def as_images(X, image_shape) -> np.ndarray:
     return X.T.reshape(X.shape[1], *image_shape)  # Xᵀ: (m, n_x) -> (m, H, W, 3)
 
 
+def brightness(images) -> np.ndarray:
+    """I = (R + G + B) / 3 of every pixel of ``images`` (m, H, W, 3): ``(m, H, W)``."""
+    return images.mean(axis=-1)
+
+
 def colour_masks(images) -> dict:
     """Which pixels have each colour an engineer would look for: name -> boolean ``(m, H, W)``.
 
@@ -82,7 +87,7 @@ def colour_masks(images) -> dict:
     ==========  ===================================  =============================================
     """
     R, G, B = images[..., 0], images[..., 1], images[..., 2]  # (m, H, W) each
-    I = (R + G + B) / 3  # brightness: (m, H, W)
+    I = brightness(images)  # (m, H, W)
     low = np.minimum(np.minimum(R, G), B)  # the smallest channel: (m, H, W)
     V = np.maximum(np.maximum(R, G), B) - low  # vividness (saturation): (m, H, W)
     return {
@@ -103,7 +108,7 @@ def edge_masks(images) -> dict:
     horizontal edge[r, c] = |I[r+1, c] − I[r, c]| > EDGE (a top-bottom jump, as at a car's roof).
     The last column (vertical) and the last row (horizontal) have no neighbour: False.
     """
-    I = (images[..., 0] + images[..., 1] + images[..., 2]) / 3  # brightness: (m, H, W)
+    I = brightness(images)  # (m, H, W)
     vertical = np.zeros(I.shape, dtype=bool)  # (m, H, W)
     vertical[:, :, :-1] = np.abs(np.diff(I, axis=2)) > EDGE  # |I[:, :, c+1] − I[:, :, c]|: (m, H, W − 1)
     horizontal = np.zeros(I.shape, dtype=bool)  # (m, H, W)

@@ -22,23 +22,24 @@ import argparse
 import sys
 
 from . import gradient_checker, masked_loss, output_backward, softmax
-from .checks import GradeError, Result, load
+from .checks import GradeError, Result, load, run_check
 
-CHECKS = {
+CHECK_MODULES = {  # exercise name -> its module of checks; each module lists them in CHECKS
     "masked_loss": masked_loss,
     "output_backward": output_backward,
     "softmax": softmax,
     "gradient_checker": gradient_checker,
 }
-EXERCISES = tuple(CHECKS)
+EXERCISES = tuple(CHECK_MODULES)
 
 
 def grade(exercise: str, path) -> list[Result]:
     """Load the student's file at ``path`` and run every check of ``exercise``; one :class:`Result` per check."""
-    if exercise not in CHECKS:
+    if exercise not in CHECK_MODULES:
         raise GradeError(f"EXERCISE: got {exercise!r}, expected one of {', '.join(EXERCISES)} "
                          "(the name of the file in lessons/exercises/, without .py).")  # fmt: skip
-    return CHECKS[exercise].grade(load(path))
+    module = load(path)
+    return [run_check(check, module) for check in CHECK_MODULES[exercise].CHECKS]
 
 
 def report(exercise: str, results: list[Result]) -> str:

@@ -11,7 +11,8 @@ Each check compares them with :func:`tinymtl.losses.masked_logistic_loss_and_gra
 (which gives dZ[L]) and :func:`tinymtl.layers.linear_backward` (dW[L], db[L]).
 
 >>> from types import SimpleNamespace
->>> all(result.passed for result in grade(SimpleNamespace(output_backward=_tinymtl_answer)))
+>>> from tinymtl.grade.checks import run_check
+>>> all(run_check(check, SimpleNamespace(output_backward=_tinymtl_answer)).passed for check in CHECKS)
 True
 """
 
@@ -28,7 +29,6 @@ from .checks import (
     check_finite,
     close,
     random_labels,
-    run_check,
     student_function,
     unchanged,
     wrong_scale,
@@ -158,8 +158,3 @@ def keeps_inputs(module) -> None:
 
 
 CHECKS = [shapes, dZ_fully_labelled, dW_db_from_dZ, no_gradient_at_unknown, no_label_at_all, keeps_inputs]
-
-
-def grade(module) -> list:
-    """Every check of this exercise on the student's module: a list of :class:`~tinymtl.grade.checks.Result`."""
-    return [run_check(check, module) for check in CHECKS]
