@@ -25,6 +25,7 @@ import numpy as np
 
 from .activations import predicted_class
 from .backend import array_module, backend_of, to_device, to_numpy
+from .metrics import per_task_accuracy
 from .network import MLP
 from .optimizers import Adam
 from .training import fit
@@ -59,16 +60,20 @@ def train_multitask(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_o
     return Trained("multi-task", net.n_params, seconds, net.predict_proba), history
 
 
-def train_separate(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_options) -> Trained:
-    """n_y networks with one sigmoid output each, task j trained on the examples labelled for it."""
-    fit_options.pop("validation", None)  # each net sees one task: no per-task validation here
+def train_separate(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", validation=None, **fit_options) -> Trained:
+    """n_y networks with one sigmoid output each, task j trained on the examples labelled for it.
+
+    validation: ``(X_val, Y_val)``; network j is scored on row j of ``Y_val`` (so with
+    ``patience``, each network stops at its own best epoch).
+    """
     labelled = ~np.isnan(to_numpy(Y))  # (n_y, m) on the host: which columns each task may use
     nets, seconds = [], 0.0
     for j in range(Y.shape[0]):
         columns = to_device(np.flatnonzero(labelled[j]), backend=backend_of(X))  # examples labelled for task j
         net = MLP([X.shape[0], *hidden_dims, 1], seed=seed + j, dtype=dtype)
         if columns.size:
-            seconds += _timed_fit(net, X[:, columns], Y[j : j + 1, columns], lr, seed, fit_options)[1]
+            own = {} if validation is None else {"validation": (validation[0], validation[1][j : j + 1])}
+            seconds += _timed_fit(net, X[:, columns], Y[j : j + 1, columns], lr, seed, {**fit_options, **own})[1]
         nets.append(net)
 
     def predict_proba(X_new):
@@ -97,11 +102,15 @@ def softmax_targets(Y, seed=0) -> np.ndarray:
     return targets
 
 
-def train_softmax(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_options) -> Trained:
-    """A softmax network over the objects and "none", trained on :func:`softmax_targets` of Y."""
-    fit_options.pop("validation", None)  # its validation labels would be softmax targets, not Y
+def train_softmax(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", validation=None, **fit_options) -> Trained:
+    """A softmax network over the objects and "none", trained on :func:`softmax_targets` of Y.
+
+    validation: ``(X_val, Y_val)``, scored on :func:`softmax_targets` of ``Y_val``.
+    """
     n_y = Y.shape[0]
     net = MLP([X.shape[0], *hidden_dims, n_y + 1], output="softmax", seed=seed, dtype=dtype)
+    if validation is not None:
+        fit_options["validation"] = (validation[0], softmax_targets(validation[1], seed))
     _, seconds = _timed_fit(net, X, softmax_targets(Y, seed), lr, seed, fit_options)
 
     def predict_proba(X_new):
@@ -109,3 +118,20 @@ def train_softmax(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_opt
         return predicted_class(net.predict_proba(X_new))[:n_y]  # (n_y + 1, m) -> drop "none": (n_y, m)
 
     return Trained("softmax", net.n_params, seconds, predict_proba)
+
+
+def one_vs_separate(X, Y, validation, test, hidden_dims, seed=0, **fit_options) -> dict:
+    """Train the multi-task network and the separate networks on the same data; score both on ``test``.
+
+    X: (n_x, m); Y: (n_y, m), NaN = "?"; validation, test: ``(X, Y)`` pairs. With
+    ``patience`` in ``fit_options`` every network stops early on ``validation`` (the
+    multi-task network on its mean accuracy over the tasks, separate network j on task j).
+    Returns ``{name: (Trained, accuracy (n_y,))}`` for "multi-task" and "separate networks",
+    the accuracy on ``test`` with every "?" there left out.
+    """
+    options = dict(hidden_dims=hidden_dims, seed=seed, validation=validation, **fit_options)
+    multitask, _ = train_multitask(X, Y, **options)
+    separate = train_separate(X, Y, **options)
+    X_test, Y_test = test
+    return {model.name: (model, per_task_accuracy(Y_test, model.predict_proba(X_test)))
+            for model in (multitask, separate)}  # fmt: skip

@@ -62,6 +62,7 @@ class History:
     val_accuracy: list[np.ndarray] = field(default_factory=list)
     val_f1: list[np.ndarray] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    best_epoch: int | None = None  # with early stopping: the epoch whose parameters the network kept
 
 
 def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator):
@@ -102,6 +103,7 @@ def fit(
     progress: bool = True,
     normalizer: str = "m",
     task_weights=None,
+    patience: int | None = None,
 ) -> History:
     """Train ``net`` on ``X`` (n_x, m) and ``Y`` (n_y, m, NaN = "?"); return the :class:`History`.
 
@@ -109,6 +111,10 @@ def fit(
     gives the same numbers on NumPy). validation: ``(X_val, Y_val)`` to score after
     each epoch. l2: λ of ``λ/(2m) Σ‖W‖²``. progress: a progress bar on stderr.
     normalizer, task_weights: see :mod:`tinymtl.losses`.
+    patience: early stopping (needs ``validation``): after each epoch the mean validation
+    accuracy over the tasks is compared with the best so far; training stops once
+    ``patience`` epochs in a row did not beat it, and the network keeps the parameters of
+    its best epoch (``history.best_epoch``). ``None``: train all ``epochs``, keep the last.
     """
     optimizer = Adam(lr=1e-3) if optimizer is None else optimizer
     if not isinstance(optimizer, Optimizer):
@@ -119,6 +125,10 @@ def fit(
     X, Y, weights = net.check_data(X, Y, normalizer, task_weights)
     if validation is not None:
         validation = _check_validation(net, validation)
+    if patience is not None:
+        check_positive("patience", patience, integer=True)
+        if validation is None:
+            raise ValueError("patience: early stopping needs validation=(X_val, Y_val) to choose the best epoch.")
     m = X.shape[1]
     rng = np.random.default_rng(seed)
     bar = ProgressBar(epochs, enabled=progress)
@@ -128,6 +138,7 @@ def fit(
     theta = net.flat_parameters()  # θ: (P,)
     dtheta, grads = net.new_gradients()  # dθ: (P,); grads: {"dW1": view into dθ, ...}
     all_params, all_grads = {"theta": theta}, {"dtheta": dtheta}  # what the optimizer steps on
+    best = _BestEpoch(theta) if patience is not None else None
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         snapshot = theta.copy()  # finite (checked): restored on failure
@@ -151,7 +162,31 @@ def fit(
             _score(net, *validation, l2, normalizer, weights, history)
         history.seconds.append(time.perf_counter() - start)
         bar.epoch_end(epoch, history)
+        if best is not None and best.stop(epoch, history, patience):
+            break
+    if best is not None:
+        history.best_epoch = best.restore()
     return history
+
+
+class _BestEpoch:
+    """Early stopping: a copy of θ at the epoch of the best mean validation accuracy so far."""
+
+    def __init__(self, theta):
+        self.theta, self.saved, self.epoch, self.score = theta, theta.copy(), 0, -np.inf
+
+    def stop(self, epoch: int, history: History, patience: int) -> bool:
+        """Record this epoch if it beats the best; whether ``patience`` epochs passed without a better one."""
+        score = float(np.nanmean(history.val_accuracy[-1]))  # mean over the tasks (host values)
+        if score > self.score:
+            self.saved[...] = self.theta
+            self.epoch, self.score = epoch, score
+        return epoch - self.epoch >= patience
+
+    def restore(self) -> int:
+        """Put the best epoch's parameters back into θ; return that epoch."""
+        self.theta[...] = self.saved
+        return self.epoch
 
 
 def _all_finite(theta) -> bool:

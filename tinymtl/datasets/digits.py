@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..validation import check_dtype, check_seed
-from .dataset import Dataset
+from .dataset import PIXEL_OFFSET, Dataset
 
 DIGIT_TASKS = ("even", ">= 5", "closed loop", "prime")
 CLOSED_LOOP = (0, 4, 6, 8, 9)
@@ -49,7 +49,7 @@ def digit_labels(digits) -> np.ndarray:
 def digit_tasks(seed=0, *, dtype="float64") -> Dataset:
     """scikit-learn's digits as ``Dataset(X, Y, DIGIT_TASKS, (8, 8))``.
 
-    X: ``(64, 1797)``, pixel values / 16, in [0, 1]; ``X[:, i].reshape(8, 8)`` is image i
+    X: ``(64, 1797)``, pixel values / 16 − 0.5 (centred), in [−0.5, 0.5]; ``data.images()[i]`` is image i
     (grayscale, so ``image_shape`` is 2-D here). Y: ``(4, 1797)`` of 0/1. The columns are
     shuffled with ``seed`` (the file lists the digits in writing order); ``None`` shuffles
     differently each call.
@@ -69,5 +69,5 @@ def digit_tasks(seed=0, *, dtype="float64") -> Dataset:
     digits = load_digits()
     order = np.random.default_rng(seed).permutation(len(digits.target))  # (m,)
     images = digits.images[order] / 16.0  # (m, 8, 8) in [0, 1]
-    X = images.reshape(len(order), -1).T.astype(dtype)  # (64, m)
+    X = (images.reshape(len(order), -1).T - PIXEL_OFFSET).astype(dtype)  # (64, m), centred
     return Dataset(X, digit_labels(digits.target[order]).astype(dtype), DIGIT_TASKS, images.shape[1:])

@@ -16,7 +16,8 @@ Coordinates are in pixels: pixel (row r, column c) has its centre at
 shape's paint when its centre lies inside the shape. Parts of a shape outside
 the frame are simply not drawn.
 
-What it leaves out: anti-aliasing, textures, shadows, perspective other than
+What it leaves out: anti-aliasing, textures, the shadows of the objects (only
+large cast shadows, :func:`cast_shadows`), perspective other than
 size; where things go (placement) is :mod:`tinymtl.datasets.road_scenes`.
 """
 
@@ -218,11 +219,12 @@ def slot_counts(canvas) -> np.ndarray:
 
 
 def render(rng, canvas, colours, noise: float) -> np.ndarray:
-    """Colour the slot map, then light and noise: images ``(m, H, W, 3)`` float32 in [0, 1].
+    """Colour the slot map, then light, shade and noise: images ``(m, H, W, 3)`` float32 in [0, 1].
 
     Lighting multiplies each image by a brightness (0.7 to 1.15), a colour
     cast (±8% per channel) and a vertical gradient (up to ±17% from top to
-    bottom); sensor noise adds N(0, noise²) to every value; the result is clipped.
+    bottom); a cast shadow (see :func:`cast_shadows`) darkens part of most images;
+    sensor noise adds N(0, noise²) to every value; the result is clipped.
     """
     m, H = canvas.shape[:2]
     offsets = np.arange(m, dtype=np.int32)[:, None, None] * len(SLOTS)  # (m, 1, 1)
@@ -232,8 +234,30 @@ def render(rng, canvas, colours, noise: float) -> np.ndarray:
     slope = rng.uniform(-0.35, 0.35, (m, 1, 1, 1)).astype(F)
     rows = (np.arange(H, dtype=F) / (H - 1) - F(0.5))[None, :, None, None]  # (1, H, 1, 1): −0.5 at top, 0.5 at bottom
     images *= brightness * cast * (1 + slope * rows)  # (m, H, 1, 3) factor
+    images *= cast_shadows(rng, m, H)[..., None]  # (m, H, W, 1) factor
     if noise > 0:
         sensor = rng.standard_normal(images.shape, dtype=F)  # (m, H, W, 3)
         sensor *= F(noise)
         images += sensor
     return np.clip(images, 0, 1, out=images)
+
+
+P_SHADOW = 0.7  # share of images with a cast shadow
+SHADOW_DEPTH = (0.35, 0.65)  # what a shadow multiplies the light by
+
+
+def cast_shadows(rng, m: int, size: int) -> np.ndarray:
+    """The shadow of a building or a tree line: a factor ``(m, H, W)``, below 1 on one side of a straight edge.
+
+    In ``P_SHADOW`` of the images, every pixel on one side of a line (any
+    direction, passing within a quarter of the frame of its centre) gets its light
+    multiplied by a depth drawn from ``SHADOW_DEPTH``, whatever it shows: sky,
+    road and objects alike. A global factor that every task must see through.
+    """
+    y, x = grid(size)  # (1, H, 1), (1, 1, W)
+    angle = col(rng.uniform(0, 2 * np.pi, m))  # (m, 1, 1): direction of the edge's normal
+    offset = col(rng.uniform(-0.25, 0.25, m) * size)  # (m, 1, 1): the edge's distance from the centre
+    side = np.cos(angle) * (x - size / 2) + np.sin(angle) * (y - size / 2) < offset  # (m, H, W)
+    depth = col(rng.uniform(*SHADOW_DEPTH, m))  # (m, 1, 1)
+    shaded = side & (rng.random(m) < P_SHADOW)[:, None, None]  # (m, H, W)
+    return np.where(shaded, depth, F(1))  # (m, H, W)

@@ -2,7 +2,7 @@
 
 One concept: *which labels are missing*. The lecture's Y has "?" where the
 annotator did not say, and the masked loss leaves those entries out. How the
-"?" fall matters, so :func:`hide_labels` offers three patterns:
+"?" fall matters, so :func:`hide_labels` offers four patterns:
 
 ``"random"``     each entry independently, with probability ``fraction``.
 ``"per_task"``   each entry of task j (row j) independently, with probability
@@ -32,7 +32,7 @@ from ..backend import to_numpy
 from ..validation import check_choice, check_seed
 from .dataset import check_probabilities, check_probability
 
-PATTERNS = ("random", "per_task", "annotator")
+PATTERNS = ("random", "per_task", "annotator", "one_task")
 LECTURE_ANNOTATOR = (0, 1)  # the rows an annotator labels by default: pedestrian and car
 HIDING_STREAM = 0x3F  # "?": mixed into the seed so that hiding never replays the data set's random numbers
 
@@ -41,15 +41,17 @@ def hide_labels(Y, fraction=0.3, pattern="random", seed=0, *, rates=None, annota
     """A float copy of ``Y`` ``(n_y, m)`` with some labels replaced by "?" (NaN); ``Y`` is not changed.
 
     fraction: for "random", the probability that an entry is hidden; for "annotator",
-    the probability that an example goes to a partial annotator (not used by "per_task").
-    pattern: "random", "per_task" or "annotator" (see the module docstring).
+    the probability that an example goes to a partial annotator (not used by "per_task"
+    and "one_task").
+    pattern: "random", "per_task", "annotator" or "one_task" (see the module docstring).
     rates: for "per_task" only, one probability per task (row of Y).
     annotator_tasks: for "annotator" only, the rows such an annotator labels:
     ``None`` means ``(0, 1)``, pedestrian and car (the lecture's example); a sequence
     of row indices is used for every annotated example; ``"random"`` gives each
     annotated example its own random subset: a size k uniform in 1..n_y−1, then k rows
     uniformly. The expected share of "?" is ``fraction`` ("random"), ``mean(rates)``
-    ("per_task"), or ``fraction · (n_y − k)/n_y`` ("annotator" with k labelled rows).
+    ("per_task"), ``fraction · (n_y − k)/n_y`` ("annotator" with k labelled rows), or
+    ``(n_y − 1)/n_y`` ("one_task": task j labelled in ⌊m/n_y⌋ or ⌈m/n_y⌉ examples).
 
     The result is a host NumPy array in Y's float dtype (float64 for integer or bool Y).
 
@@ -59,6 +61,8 @@ def hide_labels(Y, fraction=0.3, pattern="random", seed=0, *, rates=None, annota
            [ 1.,  1.,  1.],
            [nan, nan, nan],
            [nan, nan, nan]])
+    >>> (~np.isnan(hide_labels(np.ones((4, 8)), pattern="one_task"))).sum(axis=1)   # 2 labels per task
+    array([2, 2, 2, 2])
     """
     Y = _label_copy(Y)  # (n_y, m)
     n_y, m = Y.shape
@@ -77,9 +81,12 @@ def hide_labels(Y, fraction=0.3, pattern="random", seed=0, *, rates=None, annota
             raise ValueError(f"rates: pattern='per_task' needs rates, one probability per task ({n_y} for this Y).")
         rates = check_probabilities("rates", rates, n_y, "one per task (row of Y)")
         hide = rng.random((n_y, m)) < rates[:, None]  # (n_y, m)
-    else:
+    elif pattern == "annotator":
         annotated = rng.random(m) < fraction  # (m,) examples that go to a partial annotator
         hide = annotated & ~_labelled_rows(rng, n_y, m, annotator_tasks)  # (n_y, m)
+    else:
+        task = rng.permutation(np.arange(m) % n_y)  # (m,) the one task each example is labelled for
+        hide = task != np.arange(n_y)[:, None]  # (n_y, m)
     Y[hide] = np.nan
     return Y
 

@@ -83,6 +83,7 @@ import numpy as np
 
 from ..validation import check_dtype, check_seed
 from .dataset import (
+    PIXEL_OFFSET,
     Dataset,
     check_distribution,
     check_image_size,
@@ -110,72 +111,78 @@ def _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype):
     return check_m(m), options, check_seed(seed), check_dtype(dtype)
 
 
-def _co_occurring(rng, m, p_intersection, p_stop_sign, p_traffic_light, p_pedestrian, p_car):
+def _co_occurring(rng, m, p_intersection, p_stop_sign, p_traffic_light, p_pedestrian, p_car, shared=True):
     """Which objects each image holds, ``(4, m)`` bool, and the latent intersection ``(m,)``.
 
-    intersection ~ B(p_intersection); stop sign, traffic light ~ B(p[0] at an intersection,
-    else p[1]); pedestrian ~ B(p_pedestrian[0] with a traffic light, else [1]); car ~ B(p_car).
+    intersection ~ B(p_intersection); object k ~ B(p_k[0] at an intersection, else p_k[1]).
+    ``shared=False``: object k ~ B(its marginal rate p_int·p_k[0] + (1 − p_int)·p_k[1]),
+    independent of the intersection and of the other objects.
     """
     p_intersection = check_probability("p_intersection", p_intersection)
-    p_stop = check_probabilities("p_stop_sign", p_stop_sign, 2, "(at an intersection, elsewhere)")
-    p_light = check_probabilities("p_traffic_light", p_traffic_light, 2, "(at an intersection, elsewhere)")
-    p_walk = check_probabilities("p_pedestrian", p_pedestrian, 2, "(with a traffic light, without)")
-    p_car = check_probability("p_car", p_car)
+    what = "(at an intersection, elsewhere)"
+    p = np.stack([check_probabilities(name, value, 2, what) for name, value in  # (4, 2), rows in TASKS order
+                  (("p_pedestrian", p_pedestrian), ("p_car", p_car), ("p_stop_sign", p_stop_sign),
+                   ("p_traffic_light", p_traffic_light))])  # fmt: skip
     intersection = rng.random(m) < p_intersection  # (m,) the latent variable
-    present = np.empty((4, m), dtype=bool)
-    present[STOP_SIGN] = rng.random(m) < np.where(intersection, *p_stop)
-    present[TRAFFIC_LIGHT] = rng.random(m) < np.where(intersection, *p_light)
-    present[PEDESTRIAN] = rng.random(m) < np.where(present[TRAFFIC_LIGHT], *p_walk)
-    present[CAR] = rng.random(m) < p_car
-    return present, intersection
+    if shared:
+        rate = np.where(intersection, p[:, :1], p[:, 1:])  # (4, m)
+    else:
+        rate = np.broadcast_to(p_intersection * p[:, :1] + (1 - p_intersection) * p[:, 1:], (4, m))
+    return rng.random((4, m)) < rate, intersection
 
 
 def _as_dataset(images, Y, task_names, dtype) -> Dataset:
-    """Images (m, H, W, 3) and labels (n_y, m) → Dataset; column i of X is image i flattened in C order."""
+    """Images (m, H, W, 3) and labels (n_y, m) → Dataset; column i of X is image i flattened in C order, centred."""
     m = images.shape[0]
-    X = images.reshape(m, -1).T.astype(dtype, copy=False)  # (n_x, m), Fortran order: each column contiguous
+    X = images.reshape(m, -1).T.astype(dtype)  # (n_x, m), Fortran order: each column contiguous
+    X -= PIXEL_OFFSET  # centred: pixel − 0.5
     return Dataset(X, Y.astype(dtype), tuple(task_names), images.shape[1:])
 
 
 # --- the data sets ------------------------------------------------------------------------
-def road_scenes(m=20000, image_size=24, seed=0, *, p_intersection=0.4, p_stop_sign=(0.6, 0.1),
-                p_traffic_light=(0.6, 0.1), p_pedestrian=(0.6, 0.25), p_car=0.5, p_distractor=0.3,
+def road_scenes(m=20000, image_size=24, seed=0, *, shared=True, p_intersection=0.5, p_stop_sign=(0.9, 0.05),
+                p_traffic_light=(0.9, 0.05), p_pedestrian=(0.9, 0.05), p_car=(0.9, 0.05), p_distractor=0.3,
                 p_occluder=0.25, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
     """m road scenes with any number of the four objects: ``Dataset(X, Y, TASKS, (H, W, 3))``.
 
-    X: ``(n_x, m)``, n_x = H·W·3, values in [0, 1]; ``X[:, i].reshape(image_shape)`` is
-    image i (C order: row, column, then the channels R, G, B). Y: ``(4, m)`` of 0/1, rows
-    in the order of ``TASKS``: pedestrian, car, stop sign, traffic light. 1 means the
-    object is in the image and at least half of it can be seen.
+    X: ``(n_x, m)``, n_x = H·W·3, centred pixels (pixel − 0.5, in [−0.5, 0.5]: ready to
+    train on); ``data.images()[i]`` is image i in [0, 1], ``X[:, i].reshape(image_shape)``
+    its centred pixels (C order: row, column, then the channels R, G, B). Y: ``(4, m)`` of
+    0/1, rows in the order of ``TASKS``: pedestrian, car, stop sign, traffic light. 1 means
+    the object is in the image and at least half of it can be seen.
 
-    Co-occurrence: each image first draws a hidden "intersection"::
+    Co-occurrence, the sharing between the tasks (see the module docstring): each image
+    first draws a hidden "intersection"; then each object k, independently::
 
         intersection  ~ Bernoulli(p_intersection)
-        stop sign     ~ Bernoulli(p_stop_sign[0] at an intersection, else p_stop_sign[1])
-        traffic light ~ Bernoulli(p_traffic_light[0] at an intersection, else p_traffic_light[1])
-        pedestrian    ~ Bernoulli(p_pedestrian[0] with a traffic light, else p_pedestrian[1])
-        car           ~ Bernoulli(p_car)
+        object k      ~ Bernoulli(p_k[0] at an intersection, else p_k[1])
 
-    With the defaults: P(pedestrian) = 0.355, P(car) = 0.5, P(stop sign) = P(traffic light)
-    = 0.3, and P(stop sign and traffic light) = 0.15 > 0.3·0.3. An intersection shows a
-    cross road in 75% of its images (a visible hint). A traffic light shows red, yellow or
-    green with probabilities 0.45, 0.15, 0.40.
+    for k in pedestrian, car, stop sign, traffic light. With the defaults every object is in
+    47.5% of the images, and 90% of an intersection's images hold it against 5% elsewhere, so
+    what a network learns to see of any one object (and the cross road, shown in 75% of the
+    intersections) is evidence for the other three. ``shared=False`` draws each object
+    independently with the same 47.5% (its marginal rate), so the tasks share nothing but
+    the pictures' style. A traffic light shows red, yellow or green with probabilities 0.45,
+    0.15, 0.40.
 
     Difficulty: p_distractor is the probability of each of four distractors (street lamp,
     other sign, tree, red hydrant); p_occluder of a bush in front; noise the standard
-    deviation of the Gaussian sensor noise. image_size: the side in pixels, 16 to 64.
-    m: 20,000 by default, about what the default network needs to reach 85% on every
-    task (see the module docstring; train it on ``X − 0.5``). seed: the same seed gives
-    the same arrays (None: fresh randomness). dtype: of X and Y ("float64" or "float32").
+    deviation of the Gaussian sensor noise; 70% of the images have a cast shadow. image_size:
+    the side in pixels, 16 to 64. seed: the same seed gives the same arrays (None: fresh
+    randomness). dtype: of X and Y ("float64" or "float32").
 
     >>> data = road_scenes(m=10, seed=0)
     >>> data.X.shape, data.Y.shape, data.task_names[2], data.image_shape
     ((1728, 10), (4, 10), 'stop sign', (24, 24, 3))
-    >>> image = data.X[:, 0].reshape(data.image_shape)   # (H, W, 3), ready for plt.imshow
+    >>> image = data.images()[0]                          # (H, W, 3) in [0, 1], ready for plt.imshow
     """
     m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    if not isinstance(shared, bool):
+        raise ValueError(f"shared: got {shared!r}, expected True (objects gather at intersections, the default) "
+                         "or False (each object independent of the others).")  # fmt: skip
     rng = np.random.default_rng(seed)
-    present, intersection = _co_occurring(rng, m, p_intersection, p_stop_sign, p_traffic_light, p_pedestrian, p_car)
+    present, intersection = _co_occurring(rng, m, p_intersection, p_stop_sign, p_traffic_light, p_pedestrian, p_car,
+                                          shared=shared)  # fmt: skip
     light_colour = rng.choice(3, size=m, p=P_LIGHT_COLOURS)  # (m,)
     cross_road = intersection & (rng.random(m) < P_CROSS_ROAD)  # (m,)
     images, _, _ = draw_scenes(rng, present, light_colour, cross_road, free=False, **options)
@@ -247,8 +254,7 @@ def light_colour_tasks(m=1000, image_size=24, seed=0, *, p_colours=(1 / 3, 1 / 3
     Every image holds a traffic light; Y ``(3, m)`` is one-hot, rows ``LIGHT_TASKS``
     ("red light", "yellow light", "green light"); the colour is drawn with
     probabilities ``p_colours``. The other objects appear as in :func:`road_scenes`
-    given a traffic light (so pedestrians are frequent, and red stop signs and red
-    cars compete with the red lamp). The inputs are the same kind of images as
+    (so red stop signs and red cars compete with the red lamp). The inputs are the same kind of images as
     road_scenes (the same x), and m is small by default: the setting of transfer
     learning A → B, with A = road_scenes (much data) and B = this task.
 
@@ -259,7 +265,7 @@ def light_colour_tasks(m=1000, image_size=24, seed=0, *, p_colours=(1 / 3, 1 / 3
     m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
     p_colours = check_distribution("p_colours", p_colours, 3, "one per lamp colour (red, yellow, green)")
     rng = np.random.default_rng(seed)
-    present, intersection = _co_occurring(rng, m, 0.4, (0.6, 0.1), (1.0, 1.0), (0.6, 0.25), 0.5)  # a light in each
+    present, intersection = _co_occurring(rng, m, 0.5, (0.9, 0.05), (1.0, 1.0), (0.9, 0.05), (0.9, 0.05))  # a light in each
     light_colour = rng.choice(3, size=m, p=p_colours)  # (m,)
     cross_road = intersection & (rng.random(m) < P_CROSS_ROAD)
     images, _, _ = draw_scenes(rng, present, light_colour, cross_road, free=False, **options)
