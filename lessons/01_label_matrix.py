@@ -39,10 +39,17 @@ MIN_MULTI = 0.25  # the claim needs at least this share of images with two or mo
 # `road_scenes` draws small RGB road scenes; column i of `X` is image i
 # (24 × 24 × 3 = 1728 pixel values, so n_x = 1728) and column i of `Y` is its
 # label vector y^(i). The rows of `Y` are the tasks, in the lecture's order.
+#
+# The pixels come **centred**: `X` holds pixel − 0.5, in [−0.5, 0.5], ready to
+# train on. Raw pixels in [0, 1] are all positive, so every weight of a
+# first-layer unit gets a gradient of the same sign and gradient descent
+# zig-zags; the same network learns far less in the same time from them
+# (`benchmarks/datasets.py` measures it). To look at image i, add the 0.5
+# back: `data.images()[i]` is an (H, W, 3) picture in [0, 1].
 
 # %%
 data = road_scenes(m=SIZE["m"], seed=options.seed)
-X, Y = data.X, data.Y  # X: (n_x, m), pixels in [0, 1]; Y: (n_y, m) of 0/1
+X, Y = data.X, data.Y  # X: (n_x, m), centred pixels in [−0.5, 0.5]; Y: (n_y, m) of 0/1
 names = data.task_names
 (n_x, m), n_y = X.shape, Y.shape[0]
 print(f"X: {X.shape} = (n_x, m), Y: {Y.shape} = (n_y, m), tasks (rows of Y): {', '.join(names)}\n")

@@ -33,7 +33,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
-from tinymtl.cli import centred
 from tinymtl.datasets import hide_labels, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
@@ -49,7 +48,7 @@ EPSILON = 1e-5  # the step of the finite differences (float64)
 PASS, CAUGHT = 1e-7, 1e-3  # correct gradients must be below PASS; a planted bug must be above CAUGHT
 
 data = road_scenes(m=SIZE["m"], image_size=16, seed=options.seed)  # small images: n_x = 768
-X = centred(data.X)  # (n_x, m), float64: finite differences need its precision
+X = data.X  # (n_x, m), float64: finite differences need its precision
 Y = hide_labels(data.Y, MISSING, seed=options.seed)  # (n_y, m), NaN = "?"
 M = ~np.isnan(Y)  # the mask: (n_y, m)
 net = tm.MLP(LAYERS, hidden="relu", output="sigmoid", seed=options.seed, dtype="float64")

@@ -29,7 +29,7 @@ import numpy as np
 
 import tinymtl as tm
 from tinymtl import plots
-from tinymtl.cli import centred, split
+from tinymtl.cli import split
 from tinymtl.datasets import hide_labels, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
@@ -47,13 +47,13 @@ MARGIN = 0.10  # how far above its majority-class baseline every task must be
 # ## The data: road scenes, 30% of the training labels hidden
 #
 # `road_scenes` draws small RGB images with any number of the four objects in
-# each. Pixels are in [0, 1]; we train on `X − 0.5` (centred inputs make the
-# cost far better conditioned). The last 20% of the images are held out with
+# each, its pixels centred (pixel − 0.5: centred inputs make the cost far
+# better conditioned, see lesson 01). The last 20% of the images are held out with
 # every label known; the training labels get 30% "?" at random.
 
 # %%
 data = road_scenes(m=SIZE["m"], seed=options.seed, dtype="float32")
-X_train, Y_train, X_test, Y_test = split(centred(data.X), data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
+X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
 Y_seen = hide_labels(Y_train, MISSING, seed=options.seed)  # (4, m_train), NaN = "?"
 names = data.task_names
 n_x, m_train = X_train.shape
@@ -118,7 +118,7 @@ gain = report.accuracy - baseline  # (4,)
 print(f"\n{'task':<14} {'majority':>9} {'baseline':>9} {'network':>8} {'gain':>7}")
 for j, name in enumerate(names):
     print(f"{name:<14} {int(majority[j, 0]):>9} {baseline[j]:>9.3f} {report.accuracy[j]:>8.3f} {gain[j]:>+7.3f}")
-plots.example_grid(X_test + 0.5, data.image_shape, Y_test, P_test, names, n=16, path=options.out / "examples.png")
+plots.example_grid(X_test, data.image_shape, Y_test, P_test, names, n=16, path=options.out / "examples.png")
 print(f"\nfigures in {options.out}: label_matrix.png, learning_curves.png, examples.png")
 
 # %% [markdown]

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.baselines import softmax_targets, train_multitask, train_softmax
-from tinymtl.cli import centred, split
+from tinymtl.cli import split
 from tinymtl.datasets import road_scenes, single_object_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
@@ -53,7 +53,7 @@ RECALL_MARGIN = 0.20  # and its mean recall over the four tasks
 
 # %%
 data = road_scenes(m=SIZE["m"], seed=options.seed, dtype="float32")
-X_train, Y_train, X_test, Y_test = split(centred(data.X), data.Y, 0.2)  # X: (n_x, m), Y: (4, m), no "?"
+X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m), no "?"
 names = data.task_names
 T_train = softmax_targets(Y_train, seed=options.seed)  # (5, m_train): one-hot over 4 objects and "none"
 objects_train = Y_train.sum(axis=0)  # objects per training image: (m_train,)
@@ -115,7 +115,7 @@ print("(recall columns: per object, the share of the images showing it in which 
 
 # %%
 single = single_object_scenes(m=SIZE["m"], seed=options.seed + 1, dtype="float32")
-Xs_train, Ys_train, Xs_test, Ys_test = split(centred(single.X), single.Y, 0.2)  # one 1 per column of Y
+Xs_train, Ys_train, Xs_test, Ys_test = split(single.X, single.Y, 0.2)  # one 1 per column of Y
 fair = {}
 for model, train in (("sigmoid", lambda: train_multitask(Xs_train, Ys_train, **TRAINING)[0]),
                      ("softmax", lambda: train_softmax(Xs_train, Ys_train, **TRAINING))):  # fmt: skip

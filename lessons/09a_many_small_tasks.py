@@ -57,7 +57,6 @@ from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.baselines import train_multitask, train_separate
-from tinymtl.cli import centred
 from tinymtl.datasets import road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
@@ -117,7 +116,7 @@ rng = np.random.default_rng(options.seed)
 m_pool, m_test, T = SIZE["m_pool"], SIZE["m_test"], SIZE["n_tasks"]
 data = road_scenes(m=m_pool + m_test, image_size=IMAGE_SIZE, seed=options.seed, dtype="float32")
 Y_all, names = question_tasks(data.Y.astype(bool), T, rng)  # (T, m_pool + m_test)
-X = centred(data.X)  # pixels in [−0.5, 0.5]: (n_x, m_pool + m_test)
+X = data.X  # pixels in [−0.5, 0.5]: (n_x, m_pool + m_test)
 X_train, X_test = X[:, :m_pool], X[:, m_pool:]  # (n_x, m_pool), (n_x, m_test)
 Y_train, Y_test = Y_all[:, :m_pool], Y_all[:, m_pool:]  # (T, m_pool), (T, m_test): no "?" yet
 n_x, n_targets = X.shape[0], SIZE["n_targets"]

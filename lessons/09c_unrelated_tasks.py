@@ -43,7 +43,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
-from tinymtl.cli import centred
 from tinymtl.datasets import road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
@@ -82,7 +81,7 @@ def questions(Y):
 m_all = SIZE["m"] + SIZE["m_test"]
 scenes_a = road_scenes(m=m_all, seed=options.seed, dtype="float32")
 scenes_b = road_scenes(m=m_all, seed=options.seed + 1_000, dtype="float32")  # independent of A
-X = np.concatenate([centred(scenes_a.X), centred(scenes_b.X)])  # [X_A; X_B]: (2·n_x, m_all)
+X = np.concatenate([scenes_a.X, scenes_b.X])  # [X_A; X_B]: (2·n_x, m_all)
 n_x = scenes_a.X.shape[0]  # pixels of one image
 X_train, X_test = X[:, : SIZE["m"]], X[:, SIZE["m"] :]  # (2·n_x, m), (2·n_x, m_test)
 helpers = {"related": scenes_a.Y[:, : SIZE["m"]], "unrelated": scenes_b.Y[:, : SIZE["m"]]}  # (4, m) each

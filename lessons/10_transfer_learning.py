@@ -35,7 +35,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
-from tinymtl.cli import centred
 from tinymtl.datasets import road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 from tinymtl.transfer import fit_output_layer, new_output_layer
@@ -62,7 +61,7 @@ SHRINK = 0.03  # and its advantage at the largest B must be smaller by at least 
 
 # %%
 data_a = road_scenes(m=SIZE["m_a"], seed=options.seed, dtype="float32")
-X_a = centred(data_a.X)  # X: (n_x, m_A)
+X_a = data_a.X  # X: (n_x, m_A)
 n_x = X_a.shape[0]
 net_a = tm.MLP([n_x, *SIZE["hidden"], 4], seed=options.seed, dtype="float32")
 tm.fit(net_a, X_a, data_a.Y, optimizer=tm.Adam(lr=1e-3), epochs=SIZE["epochs_a"], batch_size=128,
@@ -78,7 +77,7 @@ tm.fit(net_a, X_a, data_a.Y, optimizer=tm.Adam(lr=1e-3), epochs=SIZE["epochs_a"]
 
 # %%
 data_b = road_scenes(m=max(SIZE["sizes"]) + SIZE["m_test"], seed=options.seed + 1, dtype="float32")
-X_b = centred(data_b.X)  # (n_x, m)
+X_b = data_b.X  # (n_x, m)
 Y_b = (data_b.Y.sum(axis=0, keepdims=True) >= 2).astype(np.float32)  # Y_B: (1, m)
 X_test, Y_test = X_b[:, -SIZE["m_test"] :], Y_b[:, -SIZE["m_test"] :]  # (n_x, m_test), (1, m_test)
 majority = max(Y_test.mean(), 1 - Y_test.mean())  # accuracy of always answering the commoner label

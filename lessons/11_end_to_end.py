@@ -42,7 +42,6 @@ from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.baselines import train_multitask
-from tinymtl.cli import centred
 from tinymtl.datasets import road_scenes
 from tinymtl.features import (
     as_images,
@@ -109,7 +108,7 @@ F, feature_names = hand_features(data.X, data.image_shape)  # F: (27, m_max + m_
 F_train, F_test = F[:, :m_max], F[:, m_max:]  # (27, m_max), (27, m_test)
 ROWS = {"colour pipeline": [k for k, name in enumerate(feature_names) if "edge" not in name],  # 21 rows
         "colour + edges pipeline": list(range(len(feature_names)))}  # all 27  # fmt: skip
-X = centred(data.X)  # pixels in [−0.5, 0.5] for the end-to-end network
+X = data.X  # pixels in [−0.5, 0.5] for the end-to-end network
 X_train, X_test = X[:, :m_max], X[:, m_max:]  # (n_x, m_max), (n_x, m_test)
 print(f"F: {F.shape} (n_f, m), instead of {n_x} pixels per image: {', '.join(feature_names[:3])}, ..., "
       f"{feature_names[-1]}")  # fmt: skip

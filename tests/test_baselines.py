@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import tinymtl as tm
-from tinymtl.baselines import softmax_targets, train_multitask, train_separate, train_softmax
+from tinymtl import baselines
+from tinymtl.baselines import one_vs_separate, softmax_targets, train_multitask, train_separate, train_softmax
 
 NAN = np.nan
 
@@ -74,7 +75,50 @@ def test_separate_network_of_a_task_without_labels_stays_untrained():
     assert model.predict_proba(X).shape == (3, 100)
 
 
-@pytest.mark.parametrize("train", [train_separate, train_softmax])
-def test_validation_is_ignored_by_the_baselines(train):
+def test_separate_network_j_is_validated_on_task_j_and_stops_at_its_own_best_epoch():
+    X, Y = toy(m=300)
+    X_val, Y_val = toy(m=200, seed=1)
+    model = train_separate(X, Y, [4], epochs=30, progress=False, validation=(X_val, Y_val), patience=2)
+    for j in range(3):  # the same network, trained alone on task j's labelled columns and row j of Y_val
+        columns = np.flatnonzero(~np.isnan(Y[j]))
+        net = tm.MLP([6, 4, 1], seed=j)
+        history = tm.fit(net, X[:, columns], Y[j : j + 1, columns], optimizer=tm.Adam(lr=1e-3), epochs=30,
+                         validation=(X_val, Y_val[j : j + 1]), patience=2, progress=False)  # fmt: skip
+        assert history.best_epoch < 30
+        np.testing.assert_array_equal(model.predict_proba(X_val)[j], net.predict_proba(X_val)[0])
+
+
+def test_softmax_is_validated_on_the_softmax_targets_of_the_validation_labels():
     X, Y = toy(m=100)
-    train(X, Y, [4], epochs=1, progress=False, validation=(X, Y))
+    model = train_softmax(X, Y, [4], epochs=3, progress=False, validation=(X, Y), patience=1)
+    assert model.predict_proba(X).shape == (3, 100)
+
+
+def test_one_vs_separate_scores_both_models_on_the_test_pair():
+    X, Y = toy(m=300)
+    X_test, Y_test = toy(m=100, seed=3)
+    scores = one_vs_separate(X, Y, (X, Y), (X_test, Y_test), [8], epochs=3, patience=2, progress=False)
+    assert set(scores) == {"multi-task", "separate networks"}
+    for model, accuracy in scores.values():
+        expected = tm.metrics.per_task_accuracy(Y_test, model.predict_proba(X_test))
+        np.testing.assert_array_equal(accuracy, expected)
+
+
+def test_labels_per_task_curve_trains_on_n_labels_per_task_one_per_example(monkeypatch):
+    X, Y = toy(m=400)
+    Y = np.nan_to_num(Y)  # fully labelled: the curve hides all but one label per example
+    seen = []
+
+    def spy(X_train, Y_train, validation, test, **options):
+        seen.append(Y_train)
+        return {"multi-task": (None, np.full(3, 0.75)), "separate networks": (None, np.full(3, 0.5))}
+
+    monkeypatch.setattr(baselines, "one_vs_separate", spy)
+    curve = baselines.labels_per_task_curve(X, Y, (X, Y), [10, 100], (X, Y), hidden_dims=[4])
+    assert curve == {"per_task": [10, 100], "multi-task": [0.75, 0.75], "separate networks": [0.5, 0.5]}
+    assert [y.shape for y in seen] == [(3, 30), (3, 300)]
+    for y, n in zip(seen, [10, 100]):
+        np.testing.assert_array_equal((~np.isnan(y)).sum(axis=1), n)  # n labels per task
+        np.testing.assert_array_equal((~np.isnan(y)).sum(axis=0), 1)  # one label per example
+    with pytest.raises(ValueError, match="per_task: 200 labels per task need 600 training columns, X has 400"):
+        baselines.labels_per_task_curve(X, Y, (X, Y), [200], (X, Y), hidden_dims=[4])

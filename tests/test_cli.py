@@ -8,6 +8,7 @@ import pytest
 
 import tinymtl
 from tinymtl.cli import main
+from tinymtl.demo import curve_sentence
 
 
 def run(*args):
@@ -64,11 +65,17 @@ def test_train_saves_a_model_and_a_summary(tmp_path, capsys):
 def test_demo_quick_prints_the_comparison_and_writes_figures(tmp_path, capsys):
     assert main(["demo", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    for text in ("multi-task", "separate networks", "softmax", "exact match", "labelled"):
+    for text in ("multi-task", "separate networks", "softmax", "exact match", "labelled", "labels per task"):
         assert text in out
+    curve = [line.split() for line in out.splitlines() if line.split()[:2] in (["50", "200"], ["500", "2,000"])]
+    assert len(curve) == 2 and all(len(row) == 5 for row in curve)  # labels per task, images, one, four, difference
+    one, four, difference = (float(v) for v in curve[0][2:])
+    assert abs(one - four - difference) < 0.0015  # the difference printed is one network − four (rounded)
+    sentence = out.split("Labels per task (difference in mean accuracy, one network − four): ")[1]
+    assert f"{difference:+.3f}" in sentence  # the sentence quotes the run's own numbers
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     assert pngs == ["accuracy_by_task.png", "cooccurrence.png", "examples.png", "label_matrix.png",
-                    "learning_curves.png"]
+                    "learning_curves.png", "one_vs_four.png"]
     assert all((tmp_path / name).stat().st_size > 5_000 for name in pngs)
 
 
@@ -103,3 +110,16 @@ def test_cupy_missing_is_a_user_error():
     status, _, err = run("gradcheck", "--backend", "cupy")
     assert status == 2
     assert 'pip install "tinymtl[gpu]"' in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("one", "four", "expected"), [
+    ([0.80, 0.85, 0.90, 0.91], [0.75, 0.83, 0.898, 0.92],
+     ["one network is ahead at 100 (+0.050), 300 (+0.020)", "level (within 0.005) at 1,000 (+0.002)",
+      "four networks are ahead at 3,000 (-0.010)", "its lead is largest at 100 labels per task and down to -0.010"]),
+    ([0.70, 0.80, 0.85, 0.90], [0.75, 0.82, 0.86, 0.91], ["one network never gets ahead"]),
+    ([0.80, 0.85, 0.90, 0.95], [0.79, 0.84, 0.88, 0.90], ["its lead does not shrink"]),
+])  # fmt: skip
+def test_the_demo_sentence_says_what_the_numbers_say(one, four, expected):
+    sentence = curve_sentence({"per_task": [100, 300, 1000, 3000], "multi-task": one, "separate networks": four})
+    for text in expected:
+        assert text in sentence

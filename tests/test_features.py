@@ -41,7 +41,9 @@ EXPECTED = {  # pixel -> the masks that must fire (all others must not)
 
 @pytest.fixture(scope="module")
 def scenes():
-    return road_scenes(m=1500, seed=3)
+    # Without cast shadows: a shadow is dark too, and with the default shadows "dark@bottom" is only 1.3 times
+    # higher with a car than without (4.7 times without shadows): a hand-written rule is fooled by the light.
+    return road_scenes(m=1500, seed=3, p_shadow=0.0)
 
 
 def test_each_colour_rule_fires_on_its_pixel_and_not_on_scenery():
@@ -112,7 +114,7 @@ def test_as_images_is_column_i_reshaped_and_takes_device_arrays(scenes):
     X = scenes.X[:, :3]
     images = as_images(X, scenes.image_shape)
     assert images.shape == (3, *scenes.image_shape)
-    np.testing.assert_array_equal(images[1], X[:, 1].reshape(scenes.image_shape))
+    np.testing.assert_array_equal(images[1], X[:, 1].reshape(scenes.image_shape) + 0.5)  # X is centred
     with tm.use_backend("strict"):
         F, _ = hand_features(tm.to_device(X), scenes.image_shape)  # copied to the host once
     np.testing.assert_array_equal(F, hand_features(X, scenes.image_shape)[0])

@@ -75,6 +75,9 @@ def every_picture(data, history) -> dict:
         "label_matrix": lambda path: plots.label_matrix(Y, NAMES, path=path),
         "example_grid": lambda path: plots.example_grid(X, IMAGE_SHAPE, Y, P, NAMES, path=path),
         "cooccurrence": lambda path: plots.cooccurrence(Y, NAMES, path=path),
+        "accuracy_by_data": lambda path: plots.accuracy_by_data(
+            {"per_task": [100, 300, 1000], "multi-task": [0.78, 0.82, 0.86], "separate networks": [0.74, 0.81, 0.87]},
+            path=path),
     }
 
 
@@ -95,7 +98,7 @@ def assert_png_has_content(path, min_kb: float = 5.0):
 
 @needs_matplotlib
 @pytest.mark.parametrize("name", ["learning_curves", "task_metric_bars", "label_matrix", "example_grid",
-                                  "cooccurrence"])
+                                  "cooccurrence", "accuracy_by_data"])
 def test_each_picture_renders_to_a_png_with_content(name, data, history, tmp_path):
     from matplotlib.figure import Figure
 
@@ -135,6 +138,9 @@ def test_nan_inputs_draw_without_warnings(tmp_path):
         "matrix": lambda path: plots.label_matrix(Y, NAMES, path=path),
         "grid": lambda path: plots.example_grid(X, IMAGE_SHAPE, Y, P, NAMES, n=8, path=path),
         "cooccurrence": lambda path: plots.cooccurrence(Y, NAMES, path=path),
+        "accuracy_by_data": lambda path: plots.accuracy_by_data(
+            {"per_task": [100, 300, 1000], "multi-task": [0.78, 0.82, 0.86], "separate networks": [0.74, 0.81, 0.87]},
+            path=path),
     }
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -223,6 +229,8 @@ def test_device_arrays_are_copied_to_the_host(data, tmp_path):
     (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, Y, P, threshold=1.5), "threshold"),
     (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, n=0), "n: got 0"),
     (lambda X, Y, P: plots.learning_curves(tm.History()), "no epoch"),
+    (lambda X, Y, P: plots.accuracy_by_data({"per_task": [1, 2], "one": [0.5, 0.6]}), "two or more models"),
+    (lambda X, Y, P: plots.accuracy_by_data({"per_task": [1, 2], "a": [0.5], "b": [0.5, 0.6]}), "one value per size"),
 ])
 def test_bad_input_names_the_argument(draw, message, data):
     with pytest.raises(ValueError, match=message):

@@ -398,3 +398,48 @@ def test_float32_training_follows_float64_training():
     history_32, params_32 = train(dtype="float32")
     np.testing.assert_allclose(history_32.loss, history_64.loss, rtol=1e-4)
     np.testing.assert_allclose(params_32["W1"], params_64["W1"], rtol=1e-3, atol=1e-4)
+
+
+# --- early stopping -------------------------------------------------------------------------
+
+
+def test_early_stopping_keeps_the_parameters_of_the_best_validation_epoch(backend_name):
+    X, Y = learnable(m=60, seed=3)
+    X_val, Y_val = learnable(m=200, seed=4)
+    net = tm.MLP([4, 16, 3], seed=0)
+    history = tm.fit(net, X, Y, optimizer=tm.Adam(lr=0.05), epochs=40, batch_size=16, validation=(X_val, Y_val),
+                     patience=3, progress=False)  # fmt: skip
+    scores = [float(np.nanmean(a)) for a in history.val_accuracy]  # one per epoch run
+    best = int(np.argmax(scores)) + 1  # the first epoch with the best score
+    assert history.best_epoch == best
+    assert best < 37 and len(scores) == best + 3  # stopped after 3 epochs without a better one
+    assert max(scores[best:], default=-1) <= scores[best - 1]
+    again = tm.MLP([4, 16, 3], seed=0)  # the same run, stopped by hand at the best epoch
+    tm.fit(again, X, Y, optimizer=tm.Adam(lr=0.05), epochs=best, batch_size=16, progress=False)
+    for name, value in host_params(again).items():
+        assert_same(net.params[name], value, f"{name} at the best epoch")
+
+
+def test_early_stopping_without_a_better_epoch_trains_patience_epochs_and_keeps_the_first():
+    X, Y = learnable(m=40)
+    net = tm.MLP([4, 3], seed=0)
+    history = tm.fit(net, X, Y, optimizer=tm.GradientDescent(lr=1e-12), epochs=10, validation=(X, Y), patience=2,
+                     progress=False)  # fmt: skip
+    assert len(history.loss) == 3 and history.best_epoch == 1  # no later epoch beats the first
+
+
+def test_without_patience_there_is_no_best_epoch():
+    X, Y = learnable(m=40)
+    history = tm.fit(tm.MLP([4, 3], seed=0), X, Y, epochs=2, validation=(X, Y), progress=False)
+    assert history.best_epoch is None and len(history.loss) == 2
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"patience": 0}, "patience"),
+    ({"patience": 2.5}, "patience"),
+    ({"patience": 3, "validation": None}, r"patience: early stopping needs validation=\(X_val, Y_val\)"),
+])  # fmt: skip
+def test_bad_patience(options, message):
+    X, Y = learnable(m=20)
+    with pytest.raises((ValueError, TypeError), match=message):
+        tm.fit(tm.MLP([4, 3], seed=0), X, Y, epochs=2, progress=False, **{"validation": (X, Y), **options})

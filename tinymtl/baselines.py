@@ -25,6 +25,7 @@ import numpy as np
 
 from .activations import predicted_class
 from .backend import array_module, backend_of, to_device, to_numpy
+from .datasets import hide_labels
 from .metrics import per_task_accuracy
 from .network import MLP
 from .optimizers import Adam
@@ -39,6 +40,7 @@ class Trained:
     n_params: int
     seconds: float  # training time, all its networks together
     predict_proba: object  # X (n_x, m) -> per-task probabilities (n_y, m) on the device
+    epoch_seconds: float = 0.0  # one epoch of all its networks: the sum of each network's median epoch time
 
 
 def _timed_fit(net, X, Y, lr, seed, fit_options):
@@ -46,6 +48,11 @@ def _timed_fit(net, X, Y, lr, seed, fit_options):
     start = time.perf_counter()
     history = fit(net, X, Y, optimizer=Adam(lr=lr), seed=seed, **fit_options)
     return history, time.perf_counter() - start
+
+
+def _epoch_seconds(history) -> float:
+    """The median wall-clock seconds of one epoch (validation included): the cost of a pass, whatever stopped it."""
+    return float(np.median(history.seconds))
 
 
 def train_multitask(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_options):
@@ -57,7 +64,7 @@ def train_multitask(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", **fit_o
     """
     net = MLP([X.shape[0], *hidden_dims, Y.shape[0]], seed=seed, dtype=dtype)
     history, seconds = _timed_fit(net, X, Y, lr, seed, fit_options)
-    return Trained("multi-task", net.n_params, seconds, net.predict_proba), history
+    return Trained("multi-task", net.n_params, seconds, net.predict_proba, _epoch_seconds(history)), history
 
 
 def train_separate(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", validation=None, **fit_options) -> Trained:
@@ -67,20 +74,21 @@ def train_separate(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", validati
     ``patience``, each network stops at its own best epoch).
     """
     labelled = ~np.isnan(to_numpy(Y))  # (n_y, m) on the host: which columns each task may use
-    nets, seconds = [], 0.0
+    nets, seconds, epoch_seconds = [], 0.0, 0.0
     for j in range(Y.shape[0]):
         columns = to_device(np.flatnonzero(labelled[j]), backend=backend_of(X))  # examples labelled for task j
         net = MLP([X.shape[0], *hidden_dims, 1], seed=seed + j, dtype=dtype)
         if columns.size:
             own = {} if validation is None else {"validation": (validation[0], validation[1][j : j + 1])}
-            seconds += _timed_fit(net, X[:, columns], Y[j : j + 1, columns], lr, seed, {**fit_options, **own})[1]
+            history, spent = _timed_fit(net, X[:, columns], Y[j : j + 1, columns], lr, seed, {**fit_options, **own})
+            seconds, epoch_seconds = seconds + spent, epoch_seconds + _epoch_seconds(history)
         nets.append(net)
 
     def predict_proba(X_new):
         rows = [net.predict_proba(X_new) for net in nets]  # n_y arrays (1, m)
         return array_module(rows[0]).concatenate(rows, axis=0)  # (n_y, m)
 
-    return Trained("separate networks", sum(net.n_params for net in nets), seconds, predict_proba)
+    return Trained("separate networks", sum(net.n_params for net in nets), seconds, predict_proba, epoch_seconds)
 
 
 def softmax_targets(Y, seed=0) -> np.ndarray:
@@ -111,13 +119,13 @@ def train_softmax(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", validatio
     net = MLP([X.shape[0], *hidden_dims, n_y + 1], output="softmax", seed=seed, dtype=dtype)
     if validation is not None:
         fit_options["validation"] = (validation[0], softmax_targets(validation[1], seed))
-    _, seconds = _timed_fit(net, X, softmax_targets(Y, seed), lr, seed, fit_options)
+    history, seconds = _timed_fit(net, X, softmax_targets(Y, seed), lr, seed, fit_options)
 
     def predict_proba(X_new):
         """The predicted class as 0/1 per object: at most one 1 per column."""
         return predicted_class(net.predict_proba(X_new))[:n_y]  # (n_y + 1, m) -> drop "none": (n_y, m)
 
-    return Trained("softmax", net.n_params, seconds, predict_proba)
+    return Trained("softmax", net.n_params, seconds, predict_proba, _epoch_seconds(history))
 
 
 def one_vs_separate(X, Y, validation, test, hidden_dims, seed=0, **fit_options) -> dict:
@@ -135,3 +143,25 @@ def one_vs_separate(X, Y, validation, test, hidden_dims, seed=0, **fit_options) 
     X_test, Y_test = test
     return {model.name: (model, per_task_accuracy(Y_test, model.predict_proba(X_test)))
             for model in (multitask, separate)}  # fmt: skip
+
+
+def labels_per_task_curve(X, Y, test, per_task, validation, **options) -> dict:
+    """One network against the separate ones as each task's own data grows: mean test accuracy per size.
+
+    For each n in ``per_task``, the training set is the first n·n_y columns of ``X``
+    ``(n_x, m)`` and ``Y`` ``(n_y, m)``, each keeping the label of one task only
+    (``hide_labels(..., pattern="one_task")``: n labels per task, each task its own
+    images). Both models are trained as in :func:`one_vs_separate` (``options``: hidden_dims,
+    seed, epochs, patience...). Returns ``{"per_task": [n, ...], "multi-task": [accuracy,
+    ...], "separate networks": [accuracy, ...]}``, accuracies averaged over the tasks.
+    """
+    n_y = Y.shape[0]
+    curve = {"per_task": [int(n) for n in per_task], "multi-task": [], "separate networks": []}
+    for n in curve["per_task"]:
+        if n_y * n > X.shape[1]:
+            raise ValueError(f"per_task: {n} labels per task need {n_y * n} training columns, X has {X.shape[1]}.")
+        Y_one = hide_labels(Y[:, : n_y * n], pattern="one_task", seed=options.get("seed", 0))  # (n_y, n_y·n)
+        scores = one_vs_separate(X[:, : n_y * n], Y_one, validation, test, **options)
+        for name in ("multi-task", "separate networks"):
+            curve[name].append(float(np.mean(scores[name][1])))
+    return curve

@@ -207,6 +207,7 @@ def record_gradient_cosines(net, X, Y, probe, epochs: int, optimizer=None, seed:
         shuffle = None if seed is None else seed + epoch  # a new order of the examples each epoch
         one = fit(net, X, Y, optimizer=optimizer, epochs=1, seed=shuffle, **fit_options)
         for name, values in vars(one).items():
-            getattr(history, name).extend(values)
+            if isinstance(values, list):  # the per-epoch records (best_epoch is not one)
+                getattr(history, name).extend(values)
         cosines.append(task_gradient_cosines(net, *probe, layers=layers))
     return np.stack(cosines), history  # (epochs + 1, n_y, n_y)

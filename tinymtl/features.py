@@ -40,7 +40,8 @@ once, before training; the thresholds are fixed, nothing is learned.
 >>> import numpy as np
 >>> image = np.zeros((1, 3, 2, 3))            # one 3×2 image, all black (dark)
 >>> image[0, 0, 0] = (0.8, 0.1, 0.1)          # one red pixel in the top row
->>> F, names = hand_features(image.reshape(1, -1).T, (3, 2, 3), bands=3)
+>>> X = image.reshape(1, -1).T - 0.5          # (n_x, 1), centred as the data sets give it
+>>> F, names = hand_features(X, (3, 2, 3), bands=3)
 >>> F.shape, names[:3]
 ((27, 1), ('red@top', 'red@middle', 'red@bottom'))
 >>> F[:3, 0]                                   # half of the top band's pixels are red
@@ -51,16 +52,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backend import to_numpy
+from .datasets.dataset import as_images  # centred columns -> pictures in [0, 1]
 
 BAND_NAMES = {1: ("all",), 2: ("top", "bottom"), 3: ("top", "middle", "bottom")}
 EDGE = 0.15  # a brightness jump between neighbouring pixels larger than this is an edge
-
-
-def as_images(X, image_shape) -> np.ndarray:
-    """The columns of ``X`` (n_x, m) as images ``(m, H, W, 3)``: column i reshaped in C order (on the host)."""
-    X = to_numpy(X)
-    return X.T.reshape(X.shape[1], *image_shape)  # Xᵀ: (m, n_x) -> (m, H, W, 3)
 
 
 def brightness(images) -> np.ndarray:

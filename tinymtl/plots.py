@@ -9,7 +9,8 @@ and an unknown label "?" (NaN) drawn as its own thing, never as 0.
 * :func:`task_metric_bars` - one metric per task, the multi-task network beside its baselines;
 * :func:`label_matrix`     - ``Y`` as the lecture writes it: a grid of 1, 0 and ?;
 * :func:`example_grid`     - images with their true and predicted labels, mistakes in red;
-* :func:`cooccurrence`     - how often task j is present when task k is (:func:`cooccurrence_matrix`).
+* :func:`cooccurrence`     - how often task j is present when task k is (:func:`cooccurrence_matrix`);
+* :func:`accuracy_by_data` - accuracy against the labels per task: one network beside the separate ones.
 
 Every function returns a :class:`matplotlib.figure.Figure`; given ``path`` it
 also saves it there as a PNG (120 dpi), creating the folder if needed.
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .backend import to_numpy
+from .datasets.dataset import PIXEL_OFFSET
 from .metrics import _check_probabilities, _check_task_names
 from .validation import as_2d, check_label_values, check_positive, check_threshold
 
@@ -235,6 +237,48 @@ def task_metric_bars(results, task_names, metric="accuracy", path=None) -> Figur
     return _save(fig, path)
 
 
+# --- accuracy against the amount of data -------------------------------------------------
+
+
+def accuracy_by_data(curve, path=None) -> Figure:
+    """Mean held-out accuracy against labelled examples per task, one line per model, and their difference.
+
+    ``curve``: ``{"per_task": sizes, model name: accuracies, ...}``, one accuracy per size
+    (as :func:`tinymtl.demo.labels_per_task_curve` returns it). Left: each model's line on
+    a log axis of sizes; right: the first model minus the second at each size (above 0:
+    the first is more accurate), each bar labelled with its value.
+
+    Example: ``accuracy_by_data({"per_task": [100, 1000], "multi-task": [0.80, 0.88],
+    "separate networks": [0.76, 0.88]}, path="one_vs_four.png")``.
+    """
+    sizes = np.asarray(curve.get("per_task", ()), dtype=float)
+    models = {name: np.asarray(values, dtype=float) for name, values in curve.items() if name != "per_task"}
+    if sizes.size == 0 or len(models) < 2 or any(v.shape != sizes.shape for v in models.values()):
+        raise ValueError("curve: expected {'per_task': sizes, model: accuracies, other model: accuracies}, two or "
+                         f"more models with one value per size; got keys {list(curve)}.")  # fmt: skip
+    fig = _figure(10.0, 4.0)
+    ax_lines, ax_gap = fig.subplots(1, 2, width_ratios=(3, 2))
+    for name, values in models.items():
+        ax_lines.plot(sizes, values, marker="o", label=name)
+    ax_lines.set(xscale="log", xlabel="labelled examples per task (one task per image)",
+                 ylabel="mean held-out accuracy")  # fmt: skip
+    ax_lines.set_title("accuracy against data per task", loc="left")
+    ax_lines.grid(alpha=0.3)
+    ax_lines.legend(frameon=False)
+    first, second = list(models)[:2]
+    gap = models[first] - models[second]  # (n_sizes,)
+    positions = np.arange(sizes.size)
+    bars = ax_gap.bar(positions, gap, color=np.where(gap >= 0, "C0", "C1"))
+    ax_gap.bar_label(bars, labels=[f"{g:+.3f}" for g in gap], padding=2, fontsize=8)
+    ax_gap.axhline(0, color="0.3", linewidth=0.8)
+    ax_gap.set_xticks(positions, [f"{int(n):,}" for n in sizes])
+    ax_gap.set(xlabel="labelled examples per task", ylabel="difference in mean accuracy")
+    ax_gap.set_title(f"{first} − {second}", loc="left")
+    ax_gap.margins(y=0.25)
+    ax_gap.yaxis.grid(True, alpha=0.3)
+    return _save(fig, path)
+
+
 # --- the label matrix Y -----------------------------------------------------------------
 
 
@@ -293,8 +337,9 @@ def label_matrix(Y, task_names=None, max_examples=40, path=None) -> Figure:
 def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshold=0.5, path=None) -> Figure:
     """A grid of the first ``n`` images of ``X`` with, under each, the objects it has or is said to have.
 
-    ``X`` is ``(n_x, m)``; column i is drawn as ``X[:, i].reshape(image_shape)``,
-    ``image_shape`` being ``(H, W, 3)`` (RGB in [0, 1]) or ``(H, W)`` (grey).
+    ``X`` is ``(n_x, m)``, centred as the data sets give it (pixel − 0.5); column i
+    is drawn as ``X[:, i] + 0.5`` reshaped to ``image_shape``, ``(H, W, 3)`` (RGB) or
+    ``(H, W)`` (grey), values clipped to [0, 1].
     Under each image, one line per task that is present, predicted or "?":
 
     * with ``Y`` and ``P``: a task predicted right (``P >= threshold`` and
@@ -336,7 +381,7 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
         if i >= shown:
             ax.set_visible(False)
             continue
-        image = np.clip(X[:, i].reshape(image_shape), 0.0, 1.0)  # (H, W, 3) or (H, W)
+        image = np.clip(X[:, i].reshape(image_shape) + PIXEL_OFFSET, 0.0, 1.0)  # (H, W, 3) or (H, W)
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0.0, vmax=1.0)
         ax.set_title(f"#{i}", fontsize=8, pad=2)
         y = None if Y is None else Y[:, i]

@@ -13,7 +13,8 @@ function                   what
 ``region_tasks``           kind × image region: up to 4·8² related tasks (grid=5: 100)
 ``light_colour_tasks``     which lamp of the traffic light is lit (transfer learning)
 ``digit_tasks``            scikit-learn's 8×8 digits as 4 tasks (needs scikit-learn)
-``hide_labels``            turn labels into "?" (NaN): random, per task, or per annotator
+``hide_labels``            turn labels into "?" (NaN): random, per task, per annotator, one task per example
+``split``                  training, validation and test columns
 =========================  ==================================================================
 
 >>> import numpy as np
@@ -24,7 +25,7 @@ function                   what
 ((4, 100), True, False)
 """
 
-from .dataset import Dataset
+from .dataset import Dataset, split
 from .digits import DIGIT_TASKS, digit_tasks
 from .labels import PATTERNS, hide_labels
 from .roads import (
@@ -50,4 +51,5 @@ __all__ = [
     "region_tasks",
     "road_scenes",
     "single_object_scenes",
+    "split",
 ]

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..backend import to_numpy
 from ..validation import check_positive
 
 IMAGE_SIZES = (16, 64)
@@ -46,8 +47,36 @@ class Dataset(NamedTuple):
         >>> data.images().shape, float(data.images().max())
         ((2, 2, 2, 3), 0.0)
         """
-        X = self.X if X is None else X
-        return (X.T + PIXEL_OFFSET).reshape(X.shape[1], *self.image_shape)
+        return as_images(self.X if X is None else X, self.image_shape)
+
+
+def as_images(X, image_shape) -> np.ndarray:
+    """The columns of a centred ``X`` (n_x, m) as pictures ``(m, *image_shape)`` in [0, 1], on the host.
+
+    Picture i is ``X[:, i] + 0.5`` reshaped in C order (rows, columns, channels).
+    """
+    X = to_numpy(X)
+    return (X.T + PIXEL_OFFSET).reshape(X.shape[1], *image_shape)  # Xᵀ + 0.5: (m, n_x) -> (m, *image_shape)
+
+
+def split(X, Y, m_validation: int, m_test: int):
+    """Training, validation and test pairs ``(X, Y)``: the last ``m_test`` columns test, the ``m_validation`` before validate.
+
+    The generators draw every column independently, so taking the last columns is a
+    random split. The pairs are views of ``X`` and ``Y``, not copies.
+
+    >>> X, Y = np.arange(20.0).reshape(2, 10), np.zeros((1, 10))
+    >>> [part[0].shape[1] for part in split(X, Y, m_validation=3, m_test=2)]
+    [5, 3, 2]
+    """
+    m = X.shape[1]
+    m_validation, m_test = (int(check_positive(name, value, integer=True)) for name, value in
+                            (("m_validation", m_validation), ("m_test", m_test)))  # fmt: skip
+    if m_validation + m_test >= m:
+        raise ValueError(f"split: m_validation + m_test = {m_validation + m_test} leaves no training example out of "
+                         f"m = {m} columns; draw more examples or hold out fewer.")  # fmt: skip
+    first, second = m - m_validation - m_test, m - m_test
+    return (X[:, :first], Y[:, :first]), (X[:, first:second], Y[:, first:second]), (X[:, second:], Y[:, second:])
 
 
 def check_m(m) -> int:

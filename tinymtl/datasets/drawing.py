@@ -218,12 +218,13 @@ def slot_counts(canvas) -> np.ndarray:
     return np.bincount(flat, minlength=m * len(SLOTS)).reshape(m, len(SLOTS))
 
 
-def render(rng, canvas, colours, noise: float) -> np.ndarray:
+def render(rng, canvas, colours, noise: float, p_shadow: float) -> np.ndarray:
     """Colour the slot map, then light, shade and noise: images ``(m, H, W, 3)`` float32 in [0, 1].
 
     Lighting multiplies each image by a brightness (0.7 to 1.15), a colour
     cast (±8% per channel) and a vertical gradient (up to ±17% from top to
-    bottom); a cast shadow (see :func:`cast_shadows`) darkens part of most images;
+    bottom); in a share ``p_shadow`` of the images a cast shadow darkens one side
+    of a straight edge (:func:`cast_shadows`);
     sensor noise adds N(0, noise²) to every value; the result is clipped.
     """
     m, H = canvas.shape[:2]
@@ -234,7 +235,7 @@ def render(rng, canvas, colours, noise: float) -> np.ndarray:
     slope = rng.uniform(-0.35, 0.35, (m, 1, 1, 1)).astype(F)
     rows = (np.arange(H, dtype=F) / (H - 1) - F(0.5))[None, :, None, None]  # (1, H, 1, 1): −0.5 at top, 0.5 at bottom
     images *= brightness * cast * (1 + slope * rows)  # (m, H, 1, 3) factor
-    images *= cast_shadows(rng, m, H)[..., None]  # (m, H, W, 1) factor
+    images *= cast_shadows(rng, m, H, p_shadow)[..., None]  # (m, H, W, 1) factor
     if noise > 0:
         sensor = rng.standard_normal(images.shape, dtype=F)  # (m, H, W, 3)
         sensor *= F(noise)
@@ -242,14 +243,13 @@ def render(rng, canvas, colours, noise: float) -> np.ndarray:
     return np.clip(images, 0, 1, out=images)
 
 
-P_SHADOW = 0.7  # share of images with a cast shadow
 SHADOW_DEPTH = (0.35, 0.65)  # what a shadow multiplies the light by
 
 
-def cast_shadows(rng, m: int, size: int) -> np.ndarray:
+def cast_shadows(rng, m: int, size: int, p_shadow: float) -> np.ndarray:
     """The shadow of a building or a tree line: a factor ``(m, H, W)``, below 1 on one side of a straight edge.
 
-    In ``P_SHADOW`` of the images, every pixel on one side of a line (any
+    In a share ``p_shadow`` of the images, every pixel on one side of a line (any
     direction, passing within a quarter of the frame of its centre) gets its light
     multiplied by a depth drawn from ``SHADOW_DEPTH``, whatever it shows: sky,
     road and objects alike. A global factor that every task must see through.
@@ -259,5 +259,5 @@ def cast_shadows(rng, m: int, size: int) -> np.ndarray:
     offset = col(rng.uniform(-0.25, 0.25, m) * size)  # (m, 1, 1): the edge's distance from the centre
     side = np.cos(angle) * (x - size / 2) + np.sin(angle) * (y - size / 2) < offset  # (m, H, W)
     depth = col(rng.uniform(*SHADOW_DEPTH, m))  # (m, 1, 1)
-    shaded = side & (rng.random(m) < P_SHADOW)[:, None, None]  # (m, H, W)
+    shaded = side & (rng.random(m) < p_shadow)[:, None, None]  # (m, H, W)
     return np.where(shaded, depth, F(1))  # (m, H, W)

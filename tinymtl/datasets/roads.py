@@ -103,11 +103,12 @@ GRIDS = (1, 8)  # the smallest and largest grid of region_tasks
 
 
 # --- shared steps -------------------------------------------------------------------------
-def _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype):
+def _check_common(m, image_size, seed, p_distractor, p_occluder, p_shadow, noise, dtype):
     """The arguments every generator takes, checked: (m, drawing options, seed, dtype)."""
     options = {"size": check_image_size(image_size), "noise": check_noise(noise),
                "p_distractor": check_probability("p_distractor", p_distractor),
-               "p_occluder": check_probability("p_occluder", p_occluder)}  # fmt: skip
+               "p_occluder": check_probability("p_occluder", p_occluder),
+               "p_shadow": check_probability("p_shadow", p_shadow)}  # fmt: skip
     return check_m(m), options, check_seed(seed), check_dtype(dtype)
 
 
@@ -142,7 +143,7 @@ def _as_dataset(images, Y, task_names, dtype) -> Dataset:
 # --- the data sets ------------------------------------------------------------------------
 def road_scenes(m=20000, image_size=24, seed=0, *, shared=True, p_intersection=0.5, p_stop_sign=(0.9, 0.05),
                 p_traffic_light=(0.9, 0.05), p_pedestrian=(0.9, 0.05), p_car=(0.9, 0.05), p_distractor=0.3,
-                p_occluder=0.25, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+                p_occluder=0.25, p_shadow=0.7, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
     """m road scenes with any number of the four objects: ``Dataset(X, Y, TASKS, (H, W, 3))``.
 
     X: ``(n_x, m)``, n_x = H·W·3, centred pixels (pixel − 0.5, in [−0.5, 0.5]: ready to
@@ -166,8 +167,9 @@ def road_scenes(m=20000, image_size=24, seed=0, *, shared=True, p_intersection=0
     0.15, 0.40.
 
     Difficulty: p_distractor is the probability of each of four distractors (street lamp,
-    other sign, tree, red hydrant); p_occluder of a bush in front; noise the standard
-    deviation of the Gaussian sensor noise; 70% of the images have a cast shadow. image_size:
+    other sign, tree, red hydrant); p_occluder of a bush in front; p_shadow of a cast shadow
+    (a building's, darkening one side of a straight edge); noise the standard deviation of
+    the Gaussian sensor noise. image_size:
     the side in pixels, 16 to 64. seed: the same seed gives the same arrays (None: fresh
     randomness). dtype: of X and Y ("float64" or "float32").
 
@@ -176,7 +178,7 @@ def road_scenes(m=20000, image_size=24, seed=0, *, shared=True, p_intersection=0
     ((1728, 10), (4, 10), 'stop sign', (24, 24, 3))
     >>> image = data.images()[0]                          # (H, W, 3) in [0, 1], ready for plt.imshow
     """
-    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, p_shadow, noise, dtype)
     if not isinstance(shared, bool):
         raise ValueError(f"shared: got {shared!r}, expected True (objects gather at intersections, the default) "
                          "or False (each object independent of the others).")  # fmt: skip
@@ -190,7 +192,7 @@ def road_scenes(m=20000, image_size=24, seed=0, *, shared=True, p_intersection=0
 
 
 def single_object_scenes(m=20000, image_size=24, seed=0, *, p_kinds=(0.25, 0.25, 0.25, 0.25), p_distractor=0.3,
-                         p_occluder=0.25, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+                         p_occluder=0.25, p_shadow=0.7, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
     """Road scenes with exactly one of the four objects each: Y ``(4, m)`` is one-hot (for softmax).
 
     The object's kind is drawn with probabilities ``p_kinds`` (in the order of
@@ -201,7 +203,7 @@ def single_object_scenes(m=20000, image_size=24, seed=0, *, p_kinds=(0.25, 0.25,
     >>> data.Y.sum(axis=0)                               # exactly one 1 per column
     array([1., 1., 1., 1., 1., 1.])
     """
-    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, p_shadow, noise, dtype)
     p_kinds = check_distribution("p_kinds", p_kinds, 4, "one per object kind, in the order of TASKS")
     rng = np.random.default_rng(seed)
     kind = rng.choice(4, size=m, p=p_kinds)  # (m,)
@@ -213,7 +215,7 @@ def single_object_scenes(m=20000, image_size=24, seed=0, *, p_kinds=(0.25, 0.25,
 
 
 def region_tasks(m=20000, grid=5, image_size=24, seed=0, *, p_object=0.5, p_distractor=0.3, p_occluder=0.25,
-                 noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+                 p_shadow=0.7, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
     """Many related tasks: "is there a <kind> in region (row, col)?" for 4 kinds × grid² regions.
 
     The image is cut into a ``grid`` × ``grid`` array of equal squares. An object
@@ -230,7 +232,7 @@ def region_tasks(m=20000, grid=5, image_size=24, seed=0, *, p_object=0.5, p_dist
     >>> data.Y.shape, data.task_names[0], data.task_names[99]
     ((100, 8), 'pedestrian@r0c0', 'traffic light@r4c4')
     """
-    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, p_shadow, noise, dtype)
     low, high = GRIDS
     if isinstance(grid, bool) or not isinstance(grid, Integral) or not low <= grid <= high:
         raise ValueError(f"grid: got {grid!r}, expected an integer from {low} to {high} (grid × grid regions).")
@@ -248,7 +250,7 @@ def region_tasks(m=20000, grid=5, image_size=24, seed=0, *, p_object=0.5, p_dist
 
 
 def light_colour_tasks(m=1000, image_size=24, seed=0, *, p_colours=(1 / 3, 1 / 3, 1 / 3), p_distractor=0.3,
-                       p_occluder=0.25, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
+                       p_occluder=0.25, p_shadow=0.7, noise=0.04, dtype="float64") -> Dataset:  # fmt: skip
     """Attribute tasks for transfer learning: which lamp of the traffic light is lit (red, yellow, green).
 
     Every image holds a traffic light; Y ``(3, m)`` is one-hot, rows ``LIGHT_TASKS``
@@ -262,7 +264,7 @@ def light_colour_tasks(m=1000, image_size=24, seed=0, *, p_colours=(1 / 3, 1 / 3
     >>> data.task_names, data.Y.sum(axis=0).tolist()
     (('red light', 'yellow light', 'green light'), [1.0, 1.0, 1.0, 1.0, 1.0])
     """
-    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, noise, dtype)
+    m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, p_shadow, noise, dtype)
     p_colours = check_distribution("p_colours", p_colours, 3, "one per lamp colour (red, yellow, green)")
     rng = np.random.default_rng(seed)
     present, intersection = _co_occurring(rng, m, 0.5, (0.9, 0.05), (1.0, 1.0), (0.9, 0.05), (0.9, 0.05))  # a light in each

@@ -139,7 +139,7 @@ def _place(rng, road: _Road, unit, free: bool):
     return where
 
 
-def _draw(rng, present, light_colour, cross_road, size, free, p_distractor, p_occluder, noise):
+def _draw(rng, present, light_colour, cross_road, size, free, p_distractor, p_occluder, p_shadow, noise):
     """Draw m images: ``present`` (4, m) bool says which objects each one holds.
 
     light_colour (m,): the lit lamp of a traffic light (0 red, 1 yellow, 2 green);
@@ -166,7 +166,7 @@ def _draw(rng, present, light_colour, cross_road, size, free, p_distractor, p_oc
     own[PEDESTRIAN] = D.pedestrian(canvas, y, x, present[PEDESTRIAN], *where[PEDESTRIAN]).sum(axis=(1, 2))
     D.bush(canvas, y, x, rng.random(m) < p_occluder, size + unit * rng.uniform(-1, 2, m), rng.uniform(0, size, m),
            unit * rng.uniform(2, 4, m), unit * rng.uniform(2.5, 5.5, m))  # fmt: skip
-    images = D.render(rng, canvas, colours, noise)  # (m, H, W, 3)
+    images = D.render(rng, canvas, colours, noise, p_shadow)  # (m, H, W, 3)
     return images, D.slot_counts(canvas), own, where
 
 
