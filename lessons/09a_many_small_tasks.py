@@ -83,7 +83,11 @@ OBJECTS = ("pedestrian", "car", "stop", "light")  # short names of the four obje
 # %% [markdown]
 # ## The data: road scenes and 100 questions about them
 #
-# `road_scenes` gives Y_obj (4, m): which objects each image holds. A question
+# `road_scenes` gives Y_obj (4, m): which objects each image holds. Here each
+# object is drawn independently of the others (`shared=False`): what the 100
+# tasks share is then the four object detectors alone. (In the default scenes
+# the objects gather at intersections, and many rules become nearly the same
+# question: "car ∧ ¬pedestrian" is rare when cars and pedestrians go together.) A question
 # is a rule over literals, each "object k is there" or "object k is not there",
 # joined by ∧ (all hold) or ∨ (at least one holds). There are 152 such rules
 # (a one-literal ∨ is the same as its ∧); T of them are drawn at random, giving
@@ -114,7 +118,7 @@ def question_tasks(objects, n_tasks, rng):
 
 rng = np.random.default_rng(options.seed)
 m_pool, m_test, T = SIZE["m_pool"], SIZE["m_test"], SIZE["n_tasks"]
-data = road_scenes(m=m_pool + m_test, image_size=IMAGE_SIZE, seed=options.seed, dtype="float32")
+data = road_scenes(m=m_pool + m_test, image_size=IMAGE_SIZE, seed=options.seed, shared=False, dtype="float32")
 Y_all, names = question_tasks(data.Y.astype(bool), T, rng)  # (T, m_pool + m_test)
 X = data.X  # pixels in [−0.5, 0.5]: (n_x, m_pool + m_test)
 X_train, X_test = X[:, :m_pool], X[:, m_pool:]  # (n_x, m_pool), (n_x, m_test)

@@ -62,7 +62,7 @@ NO_GAIN = 0.01  # and unrelated helpers raise it by at most this much (a loss is
 # ## The data: pairs of independent road scenes
 #
 # Image A and image B come from `road_scenes` with different seeds. The pixels
-# are centred (X − 0.5) and stacked: X = [X_A; X_B]. The four object labels of
+# come centred (pixel − 0.5) and are stacked: X = [X_A; X_B]. The four object labels of
 # A are Y_A (4, m), those of B are Y_B (4, m); the targets are functions of Y_A.
 
 # %%

@@ -56,8 +56,8 @@ SHRINK = 0.03  # and its advantage at the largest B must be smaller by at least 
 # ## Task A: much data, four objects
 #
 # The network W[1] (64, n_x), W[2] (32, 64), W[3] (4, 32), ReLU hidden layers,
-# sigmoid outputs, trained with J = (1/m) Σ_i Σ_j L(ŷ_j^(i), y_j^(i)) on centred
-# pixels X − 0.5.
+# sigmoid outputs, trained with J = (1/m) Σ_i Σ_j L(ŷ_j^(i), y_j^(i)) on the
+# centred pixels (pixel − 0.5) that `road_scenes` gives.
 
 # %%
 data_a = road_scenes(m=SIZE["m_a"], seed=options.seed, dtype="float32")

@@ -24,7 +24,8 @@
 # - **A better engineer's pipeline** adds where the brightness jumps (vertical
 #   and horizontal edges, per band): n_f = 27, W[1] (4, 27).
 # - **End to end.** A network [n_x, 128, 64, 4] learns from the centred raw
-#   pixels X − 0.5 and makes up its own features in its hidden layers.
+#   pixels (pixel − 0.5, as `road_scenes` gives them) and makes up its own
+#   features in its hidden layers.
 #
 # All three learn from the same first m images, for m from 100 to 30,000, and
 # are scored on the same held-out images with every label known. What you will

@@ -52,7 +52,7 @@ MARGIN = 0.01  # the multi-task network may trail the separate ones by at most 1
 # ## The data
 #
 # `digit_tasks` needs scikit-learn (the images ship with it, no download). The
-# pixels are in [0, 1]; as for the road scenes, the networks train on `X − 0.5`.
+# pixels come centred (pixel/16 − 0.5, in [−0.5, 0.5]), as the road scenes' do.
 # A quarter of the images is held out with every label known.
 
 # %%
