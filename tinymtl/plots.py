@@ -262,6 +262,8 @@ def accuracy_by_data(curve, path=None) -> Figure:
         ax_lines.plot(sizes, values, marker="o", label=name)
     ax_lines.set(xscale="log", xlabel="labelled examples per task (one task per image)",
                  ylabel="mean held-out accuracy")  # fmt: skip
+    ax_lines.set_xticks(sizes, [f"{int(n):,}" for n in sizes])
+    ax_lines.minorticks_off()
     ax_lines.set_title("accuracy against data per task", loc="left")
     ax_lines.grid(alpha=0.3)
     ax_lines.legend(frameon=False)
