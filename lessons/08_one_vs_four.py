@@ -82,7 +82,7 @@ print(f"{X_train.shape[1]:,} training, {SIZE['m_val']:,} validation, {SIZE['m_te
 # per image (n per task), and trains both on them.
 
 # %%
-curve = labels_per_task_curve(X_train, Y_train, test, SIZE["per_task"], validation, hidden_dims=SIZE["hidden"],
+curve = labels_per_task_curve(X_train, Y_train, validation, test, SIZE["per_task"], hidden_dims=SIZE["hidden"],
                               **TRAINING)  # fmt: skip
 gaps = np.subtract(curve["multi-task"], curve["separate networks"])  # one − four, per size
 print(f"\n{'labels per task':>16} {'one network':>12} {'four networks':>14} {'one − four':>11}")
@@ -101,7 +101,7 @@ independent = road_scenes(m=m_train + SIZE["m_val"] + SIZE["m_test"], seed=optio
                           dtype="float32")  # fmt: skip
 (X_ind, Y_ind), validation_ind, test_ind = split(independent.X, independent.Y, SIZE["m_val"], SIZE["m_test"])
 smallest = SIZE["per_task"][:1]
-curve_off = labels_per_task_curve(X_ind, Y_ind, test_ind, smallest, validation_ind, hidden_dims=SIZE["hidden"],
+curve_off = labels_per_task_curve(X_ind, Y_ind, validation_ind, test_ind, smallest, hidden_dims=SIZE["hidden"],
                                   **TRAINING)  # fmt: skip
 gap_off = curve_off["multi-task"][0] - curve_off["separate networks"][0]
 print(f"shared=False, {smallest[0]} labels per task: one network {curve_off['multi-task'][0]:.3f}, four "

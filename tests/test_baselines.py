@@ -114,11 +114,11 @@ def test_labels_per_task_curve_trains_on_n_labels_per_task_one_per_example(monke
         return {"multi-task": (None, np.full(3, 0.75)), "separate networks": (None, np.full(3, 0.5))}
 
     monkeypatch.setattr(baselines, "one_vs_separate", spy)
-    curve = baselines.labels_per_task_curve(X, Y, (X, Y), [10, 100], (X, Y), hidden_dims=[4])
+    curve = baselines.labels_per_task_curve(X, Y, (X, Y), (X, Y), [10, 100], hidden_dims=[4])
     assert curve == {"per_task": [10, 100], "multi-task": [0.75, 0.75], "separate networks": [0.5, 0.5]}
     assert [y.shape for y in seen] == [(3, 30), (3, 300)]
     for y, n in zip(seen, [10, 100]):
         np.testing.assert_array_equal((~np.isnan(y)).sum(axis=1), n)  # n labels per task
         np.testing.assert_array_equal((~np.isnan(y)).sum(axis=0), 1)  # one label per example
     with pytest.raises(ValueError, match="per_task: 200 labels per task need 600 training columns, X has 400"):
-        baselines.labels_per_task_curve(X, Y, (X, Y), [200], (X, Y), hidden_dims=[4])
+        baselines.labels_per_task_curve(X, Y, (X, Y), (X, Y), [200], hidden_dims=[4])

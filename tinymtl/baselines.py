@@ -13,7 +13,11 @@ the multi-task network beside
   "car AND stop sign": at prediction time it reports exactly one object, or none.
 
 Both return per-task probabilities ``(n_y, m)`` so that :mod:`tinymtl.metrics`
-scores all three models the same way.
+scores all three models the same way. :func:`one_vs_separate` trains the
+multi-task network and the separate ones on the same data and scores both;
+:func:`labels_per_task_curve` does it from few to many labels per task, each
+example labelled for one task only: where one network beats four, and where it
+stops (``tinymtl demo``, lesson 08).
 """
 
 from __future__ import annotations
@@ -145,7 +149,7 @@ def one_vs_separate(X, Y, validation, test, hidden_dims, seed=0, **fit_options) 
             for model in (multitask, separate)}  # fmt: skip
 
 
-def labels_per_task_curve(X, Y, test, per_task, validation, **options) -> dict:
+def labels_per_task_curve(X, Y, validation, test, per_task, **options) -> dict:
     """One network against the separate ones as each task's own data grows: mean test accuracy per size.
 
     For each n in ``per_task``, the training set is the first n·n_y columns of ``X``

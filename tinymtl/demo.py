@@ -53,7 +53,7 @@ def run_demo(args) -> int:
     data = road_scenes(m=size["m_train"] + size["m_val"] + size["m_test"], seed=args.seed, dtype=args.dtype)
     (X_train, Y_train), validation, (X_test, Y_test) = split(data.X, data.Y, size["m_val"], size["m_test"])
     options = dict(hidden_dims=size["hidden"], seed=args.seed, lr=1e-3, dtype=args.dtype, epochs=size["epochs"],
-                   batch_size=64, patience=size["patience"], validation=validation)  # fmt: skip
+                   batch_size=64, patience=size["patience"])  # fmt: skip
     print(f"road scenes: {data.X.shape[1]} images of {data.image_shape}, n_x = {data.X.shape[0]}, tasks: "
           f"{', '.join(data.task_names)}; backend {get_backend()}, {args.dtype}")
     print(f"every network: hidden layers {size['hidden']}, Adam, early stopping on {size['m_val']} validation images")
@@ -61,11 +61,12 @@ def run_demo(args) -> int:
     Y_seen = hide_labels(Y_train, MISSING, seed=args.seed)  # what the networks may learn from
     print(f"\n1. training on {X_train.shape[1]} images with {np.isnan(Y_seen).mean():.0%} of the labels '?'; "
           f"testing on {X_test.shape[1]} fully labelled images")
-    multitask, history = train_multitask(X_train, Y_seen, progress=not args.no_progress, **options)
+    multitask, history = train_multitask(X_train, Y_seen, validation=validation, progress=not args.no_progress,
+                                         **options)  # fmt: skip
     models = [multitask]
     for train in (train_separate, train_softmax):
         print(f"training {train.__name__.replace('train_', '')} ...", flush=True)
-        models.append(train(X_train, Y_seen, progress=False, **options))
+        models.append(train(X_train, Y_seen, validation=validation, progress=False, **options))
     probabilities = {model.name: model.predict_proba(X_test) for model in models}
     reports = {name: metrics.report(Y_test, P, task_names=data.task_names) for name, P in probabilities.items()}
     print()
@@ -73,7 +74,8 @@ def run_demo(args) -> int:
 
     print(f"\n2. one task per image: each image keeps the label of one task only; "
           f"{', '.join(f'{n:,}' for n in size['per_task'])} labels per task")
-    curve = labels_per_task_curve(X_train, Y_train, (X_test, Y_test), size["per_task"], progress=False, **options)
+    curve = labels_per_task_curve(X_train, Y_train, validation, (X_test, Y_test), size["per_task"], progress=False,
+                                  **options)  # fmt: skip
     print_curve(curve, Y_train.shape[0])
     print(curve_sentence(curve))
     draw_figures(Path(args.out), data, history, Y_seen, X_test, Y_test, probabilities, reports, curve)

@@ -13,6 +13,11 @@ gathered from ``X`` stored in Fortran order, so that each column is contiguous
 data plus a batch); the parameters and the gradients are one flat array each,
 so each step is one optimizer call on all of them (see :mod:`tinymtl.network`).
 
+Early stopping (``patience``, with ``validation``): after each epoch the mean
+validation accuracy over the tasks is compared with the best so far; after
+``patience`` epochs without a better one training stops, and θ is set back to
+its value at the best epoch (``history.best_epoch``), kept as one copy of θ.
+
 Device syncs are kept to one per epoch: the batch costs are summed on the
 device and read back once, at the end of the epoch, to record the loss, to
 draw the progress bar and to catch a loss that became NaN or inf. When it
