@@ -430,7 +430,7 @@ def print_workload(workload: Workload, args, rows: dict, data_bytes: int, loop_p
                if name not in ("tinymtl fit", "GEMM floor (NumPy)")]
     print("ratios (time): " + "; ".join(ratios))
     allowance = 0.1 * data_bytes + model_bytes
-    print(f"memory: data (X, Y) {data_bytes / 1e6:.1f} MB; the model (θ, dθ, Adam's V, S, scratch) "
+    print(f"memory: data (X, Y) {data_bytes / 1e6:.1f} MB; the model (θ, dθ, Adam's v, s, scratch) "
           f"{model_bytes / 1e6:.2f} MB; target: fit allocates ≤ 10% of the data + the model "
           f"= {allowance / 1e6:.2f} MB")
     print(f"        tinymtl fit allocates {ours.peak / 1e6:.2f} MB at peak (input checks included; "

@@ -16,11 +16,9 @@ R1, 313 for R2). The choices themselves are documented where they live:
 choice                 where
 =====================  ==============================================================
 flat θ, one step       tinymtl/network.py (module docstring), tinymtl/training.py
-Adam's sums            tinymtl/optimizers.py (class Adam)
 loss masked after      tinymtl/losses.py (masked_logistic_loss_and_grad)
 gather columns_of      tinymtl/training.py (columns_of)
 one transfer/epoch     tinymtl/training.py (minibatch_indices)
-g(Z, out=Z)            tinymtl/activations.py, tinymtl/network.py (forward)
 dW into dθ             tinymtl/layers.py (linear_backward), tinymtl/network.py (backward)
 =====================  ==============================================================
 """
@@ -34,7 +32,7 @@ import time
 import numpy as np
 
 import tinymtl as tm
-from tinymtl.activations import relu, sigmoid
+from tinymtl.activations import sigmoid
 from tinymtl.losses import masked_logistic_loss_and_grad
 from tinymtl.training import columns_of
 
@@ -44,29 +42,6 @@ M = 20_000
 
 
 # --- the plain versions --------------------------------------------------------------------
-class PlainAdam(tm.Adam):
-    """Adam as the lecture writes it: the averages v and s, 12 passes over θ per step."""
-
-    def init_state(self, theta):
-        return {name: np.zeros_like(theta) for name in ("v", "s", "scratch")}
-
-    def update(self, theta, dtheta, state):
-        v, s, scratch = state["v"], state["s"], state["scratch"]
-        v *= self.beta1
-        v += np.multiply(dtheta, 1 - self.beta1, out=scratch)  # v = β₁ v + (1 − β₁) dθ
-        s *= self.beta2
-        np.multiply(dtheta, dtheta, out=scratch)
-        scratch *= 1 - self.beta2
-        s += scratch  # s = β₂ s + (1 − β₂) dθ²
-        root_correction = (1 - self.beta2**self.t) ** 0.5
-        lr_t = self.lr * root_correction / (1 - self.beta1**self.t)
-        np.sqrt(s, out=scratch)
-        scratch += self.eps * root_correction
-        np.divide(v, scratch, out=scratch)
-        scratch *= lr_t
-        theta -= scratch  # θ −= α v̂ / (√ŝ + ε)
-
-
 def plain_loss_and_grad(Z, Y):
     """The masked logistic loss with Y's "?" first set to 0 (a new Y0) and new arrays at every step."""
     known = ~np.isnan(Y)  # M
@@ -97,18 +72,15 @@ def cases(workload, dtype: str):
     _, grads = net.loss_and_grads(X_b, Y_b)
     params = {name: p.copy() for name, p in net.params.items()}
     theta, dtheta = net.theta.copy(), np.concatenate([g.ravel() for g in grads.values()])
-    per_parameter_plain, plain_flat, flat = PlainAdam(), PlainAdam(), tm.Adam()
+    per_parameter, flat = tm.Adam(), tm.Adam()
     host_columns = np.asarray(columns)
     return {
-        "flat θ, one Adam step": (lambda: per_parameter_plain.step(params, grads),
-                                  lambda: plain_flat.step({"theta": theta}, {"dtheta": dtheta})),
-        "Adam's sums (10 passes)": (lambda: plain_flat.step({"theta": theta}, {"dtheta": dtheta}),
-                                    lambda: flat.step({"theta": theta}, {"dtheta": dtheta})),
+        "flat θ, one Adam step": (lambda: per_parameter.step(params, grads),
+                                  lambda: flat.step({"theta": theta}, {"dtheta": dtheta})),
         "loss masked after": (lambda: plain_loss_and_grad(ZL, Y_b), lambda: masked_logistic_loss_and_grad(ZL, Y_b)),
         "gather columns_of": (lambda: (X[:, columns], Y[:, columns]),
                               lambda: (columns_of(X, columns), columns_of(Y, columns))),
         "one transfer/epoch": (lambda: tm.to_device(host_columns), lambda: None),
-        "g(Z, out=Z)": (lambda: relu(Z1), lambda: relu(Z1, out=Z1)),
         "dW into dθ": (lambda: dZ1 @ X_b.T, lambda: np.matmul(dZ1, X_b.T, out=dW1)),
     }
 

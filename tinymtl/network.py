@@ -148,7 +148,7 @@ class MLP:
         A, caches = X, [X]  # A[0] = X: (n_x, m)
         for l in range(1, self.n_layers):
             Z = linear_forward(A, self.params[f"W{l}"], self.params[f"b{l}"])  # Z[l]: (n_l, m)
-            A = activation(Z, out=Z)  # A[l] = g(Z[l]), written over Z[l] (backward needs only A[l])
+            A = activation(Z)  # A[l] = g(Z[l]): (n_l, m); backward needs only A[l]
             caches.append(A)
         L = self.n_layers
         return linear_forward(A, self.params[f"W{L}"], self.params[f"b{L}"]), caches  # Z[L]: (n_y, m)
