@@ -123,10 +123,11 @@ class Adam(Optimizer):
 
     The lecture's form: the state holds the averages v and s; at step t they are
     corrected for starting at 0, ``v̂ = v / (1 − β₁ᵗ)`` and ``ŝ = s / (1 − β₂ᵗ)``, and
-    ``θ −= α v̂ / (√ŝ + ε)``. The scalar 1 / (1 − β₁ᵗ) is folded into the step size, so
-    v̂ is never stored; ŝ lives in the scratch array. (An earlier version kept weighted
-    sums instead of averages, for 2 passes fewer over θ: 2.4% of an R1 epoch, not
-    worth a formula the student does not recognise.)
+    ``θ −= α v̂ / (√ŝ + ε)``. The two corrections are numbers, so the step multiplies
+    them into α and ε (Kingma & Ba's own "more efficient order") instead of making
+    the arrays v̂ and ŝ: the same update, two passes over θ fewer. (An earlier
+    version kept weighted sums instead of averages, two passes fewer again: about
+    3% of an R1 epoch, not worth a state the student does not recognise.)
     """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
@@ -142,9 +143,9 @@ class Adam(Optimizer):
         v, s, scratch = state["v"], state["s"], state["scratch"]
         average_into(v, dtheta, self.beta1, scratch)  # v = β₁ v + (1 − β₁) dθ
         square_average_into(s, dtheta, self.beta2, scratch)  # s = β₂ s + (1 − β₂) dθ²
-        v_hat_scale = 1 / (1 - self.beta1**self.t)  # v̂ = v / (1 − β₁ᵗ)
-        s_hat = array_module(s).divide(s, 1 - self.beta2**self.t, out=scratch)  # ŝ = s / (1 − β₂ᵗ)
-        scaled_step(theta, v, s_hat, self.lr * v_hat_scale, self.eps, scratch)  # θ −= α v̂ / (√ŝ + ε)
+        bias1, bias2 = 1 - self.beta1**self.t, 1 - self.beta2**self.t  # v̂ = v / bias1, ŝ = s / bias2
+        # θ −= α v̂ / (√ŝ + ε) = (α √bias2 / bias1) · v / (√s + ε √bias2): both corrections become scalars
+        scaled_step(theta, v, s, self.lr * bias2**0.5 / bias1, self.eps * bias2**0.5, scratch)
 
 
 def average_into(v, g, beta: float, scratch) -> None:
