@@ -23,6 +23,22 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 TOLERANCE = {np.dtype("float64"): dict(rtol=1e-10, atol=1e-12), np.dtype("float32"): dict(rtol=1e-4, atol=1e-6)}
 
 
+def assert_same(actual, expected, what: str):
+    """Shape, then dtype, then values, bit for bit (NaN equals NaN); device arrays are copied to the host.
+
+    A Python float must come back as a Python float (a device sync happened, as documented).
+    """
+    if isinstance(expected, float):
+        assert isinstance(actual, float), f"{what}: got {type(actual).__name__}, expected a Python float"
+        same = actual == expected or (np.isnan(actual) and np.isnan(expected))
+        assert same, f"{what}: got {actual!r}, expected {expected!r}"
+        return
+    actual, expected = tm.to_numpy(actual), tm.to_numpy(expected)
+    assert actual.shape == expected.shape, f"{what}: got shape {actual.shape}, expected {expected.shape}"
+    assert actual.dtype == expected.dtype, f"{what}: got dtype {actual.dtype}, expected {expected.dtype}"
+    np.testing.assert_array_equal(actual, expected, err_msg=f"{what}: actual (left) vs expected (right)")
+
+
 @pytest.fixture(params=["numpy", "strict"])
 def backend(request):
     """Run the test body under each CPU backend (and restore the previous one after)."""

@@ -26,6 +26,8 @@ import tinymtl as tm
 from tinymtl import backend as backend_module
 from tinymtl.strict import StrictArray
 
+from .conftest import assert_same
+
 SETTINGS = settings(deadline=None, max_examples=15, derandomize=True)
 NAN = float("nan")
 
@@ -38,20 +40,6 @@ def host(a):
     if isinstance(a, (float, int)):
         return a
     return tm.to_numpy(a)
-
-
-def assert_same(actual, expected, what: str):
-    """Shape, then dtype, then values, bit for bit (NaN equals NaN); ``actual`` is the backend under test."""
-    if isinstance(expected, float):
-        assert isinstance(actual, float), f"{what}: got {type(actual).__name__}, expected a Python float"
-        assert actual == expected or (np.isnan(actual) and np.isnan(expected)), (
-            f"{what}: got {actual!r}, expected {expected!r}"
-        )
-        return
-    actual, expected = host(actual), host(expected)
-    assert actual.shape == expected.shape, f"{what}: got shape {actual.shape}, expected {expected.shape}"
-    assert actual.dtype == expected.dtype, f"{what}: got dtype {actual.dtype}, expected {expected.dtype}"
-    np.testing.assert_array_equal(actual, expected, err_msg=f"{what}: actual (left) vs expected (right)")
 
 
 def toy_data(output: str, n_x: int = 4, n_y: int = 3, m: int = 24, seed: int = 0):

@@ -22,6 +22,8 @@ import pytest
 import tinymtl as tm
 from tinymtl import backend as backend_module
 
+from .conftest import assert_same
+
 NAN, INF = float("nan"), float("inf")
 N_X, N_Y, M = 3, 2, 5
 OPTIMIZERS = {
@@ -71,18 +73,6 @@ def data(m: int = M):
     Y = (rng.random((N_Y, m)) > 0.5).astype(float)  # (n_y, m)
     Y[0, 0] = NAN
     return X, Y
-
-
-def assert_same(actual, expected, what: str):
-    """Shape, then dtype, then values (bit for bit); device arrays are copied to the host first."""
-    if isinstance(expected, float):
-        assert isinstance(actual, float), f"{what}: got {type(actual).__name__}, expected a Python float"
-        assert actual == expected, f"{what}: got {actual!r}, expected {expected!r}"
-        return
-    actual, expected = tm.to_numpy(actual), tm.to_numpy(expected)
-    assert actual.shape == expected.shape, f"{what}: got shape {actual.shape}, expected {expected.shape}"
-    assert actual.dtype == expected.dtype, f"{what}: got dtype {actual.dtype}, expected {expected.dtype}"
-    np.testing.assert_array_equal(actual, expected, err_msg=f"{what}: actual (left) vs expected (right)")
 
 
 # --- X ---------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_values_under_question_marks_change_nothing(seed, fill):
 
 
 def test_hand_worked_example():
-    """Two examples, four tasks, one "?" (the same numbers as lesson 4).
+    """Two examples, four tasks, one "?", worked by hand.
 
     Z = [[0, 2], [1, -1], [-3, 0], [0, 4]], Y = [[1, 0], [0, 1], [?, 0], [1, 1]]:
     L = log(1 + e^{-z}) for y = 1 and log(1 + e^{z}) for y = 0, so

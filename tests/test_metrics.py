@@ -20,6 +20,8 @@ from hypothesis.extra.numpy import arrays
 from tinymtl import metrics
 from tinymtl.backend import to_device, use_backend
 
+from .conftest import assert_same as assert_same_as_anywhere
+
 BACKENDS = ("numpy", "strict")
 SETTINGS = settings(deadline=None)  # the rest (max_examples, derandomize in CI) from conftest's profile
 NAN = float("nan")
@@ -41,16 +43,9 @@ def on_backend(backend: str, *arrays):
 
 
 def assert_same(actual, expected, what: str):
-    """Shape, then dtype, then values (NaN equals NaN); a host ndarray or a Python float."""
-    if isinstance(expected, float):
-        assert isinstance(actual, float), f"{what}: got {type(actual).__name__}, expected float"
-        same = actual == expected or (np.isnan(actual) and np.isnan(expected))
-        assert same, f"{what}: got {actual}, expected {expected}"
-        return
-    assert type(actual) is np.ndarray, f"{what}: got {type(actual).__name__}, expected a host numpy.ndarray"
-    assert actual.shape == expected.shape, f"{what}: got shape {actual.shape}, expected {expected.shape}"
-    assert actual.dtype == expected.dtype, f"{what}: got dtype {actual.dtype}, expected {expected.dtype}"
-    np.testing.assert_array_equal(actual, expected, err_msg=what)
+    """The shared check of conftest.py, and a metric's result is a host ndarray or a Python float."""
+    assert isinstance(actual, float) or type(actual) is np.ndarray, f"{what}: got {type(actual).__name__}"
+    assert_same_as_anywhere(actual, expected, what)
 
 
 def all_metrics(Y, P, threshold=0.5) -> dict:

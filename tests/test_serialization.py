@@ -19,20 +19,14 @@ from hypothesis import strategies as st
 import tinymtl as tm
 from tinymtl.strict import StrictArray
 
+from .conftest import assert_same
+
 SETTINGS = settings(deadline=None, max_examples=15, derandomize=True)
 NAN = float("nan")
 CONFIG = ("layer_dims", "hidden", "output", "init", "seed", "dtype")
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def assert_same(actual, expected, what: str):
-    """Shape, then dtype, then values, bit for bit; device arrays are copied to the host first."""
-    actual, expected = tm.to_numpy(actual), tm.to_numpy(expected)
-    assert actual.shape == expected.shape, f"{what}: got shape {actual.shape}, expected {expected.shape}"
-    assert actual.dtype == expected.dtype, f"{what}: got dtype {actual.dtype}, expected {expected.dtype}"
-    np.testing.assert_array_equal(actual, expected, err_msg=f"{what}: loaded (left) vs saved (right)")
 
 
 def assert_same_network(loaded, saved, X):

@@ -18,19 +18,13 @@ from tinymtl.losses import masked_logistic_loss_and_grad
 from tinymtl.network import MLP, flat_views
 from tinymtl.training import columns_of, minibatch_indices
 
+from .conftest import assert_same
+
 NAN = float("nan")
 
 
 def host(a) -> np.ndarray:
     return tm.to_numpy(a)
-
-
-def assert_same(actual, expected, what: str):
-    """Shape, then dtype, then values, bit for bit."""
-    actual, expected = host(actual), host(expected)
-    assert actual.shape == expected.shape, f"{what}: got shape {actual.shape}, expected {expected.shape}"
-    assert actual.dtype == expected.dtype, f"{what}: got dtype {actual.dtype}, expected {expected.dtype}"
-    np.testing.assert_array_equal(actual, expected, err_msg=f"{what}: actual (left) vs expected (right)")
 
 
 def data(n_x=5, n_y=3, m=12, seed=0, unknown=0.3):

@@ -13,6 +13,8 @@ import pytest
 import tinymtl as tm
 from tinymtl.strict import StrictArray
 
+from .conftest import assert_same
+
 NAN = float("nan")
 
 
@@ -38,14 +40,6 @@ def learnable(m: int = 120, n_x: int = 4, n_y: int = 3, unknown: float = 0.2, se
 def host_params(net) -> dict:
     """Copies of the parameters on the host (to_numpy of a host array is the array itself, hence the copy)."""
     return {name: tm.to_numpy(p).copy() for name, p in net.params.items()}
-
-
-def assert_same(actual, expected, what: str):
-    """Shape, then dtype, then values, bit for bit; device arrays are copied to the host first."""
-    actual, expected = tm.to_numpy(actual), tm.to_numpy(expected)
-    assert actual.shape == expected.shape, f"{what}: got shape {actual.shape}, expected {expected.shape}"
-    assert actual.dtype == expected.dtype, f"{what}: got dtype {actual.dtype}, expected {expected.dtype}"
-    np.testing.assert_array_equal(actual, expected, err_msg=f"{what}: actual (left) vs expected (right)")
 
 
 def all_finite(net) -> bool:
