@@ -148,8 +148,16 @@ def new_net(workload: Workload, dtype: str):
 def time_tinymtl(workload: Workload, X, Y, dtype: str, epochs: int):
     """Seconds of each timed epoch (after one warm-up) and the loss of the warm-up epoch."""
     net = new_net(workload, dtype)
-    history = tm.fit(net, X, Y, tm.Adam(lr=LEARNING_RATE), epochs=1 + epochs, batch_size=workload.batch_size,
-                     seed=SEED, progress=False)
+    history = tm.fit(
+        net,
+        X,
+        Y,
+        tm.Adam(lr=LEARNING_RATE),
+        epochs=1 + epochs,
+        batch_size=workload.batch_size,
+        seed=SEED,
+        progress=False,
+    )
     return history.seconds[1:], history.loss[0]
 
 
@@ -182,8 +190,9 @@ def tinymtl_peaks(workload: Workload, X, Y, dtype: str):
     tracemalloc.start()
     try:
         checks_peak = traced_peak_so_far(lambda: check_data(X, Y))
-        tm.fit(net, X, Y, tm.Adam(lr=LEARNING_RATE), epochs=1, batch_size=workload.batch_size, seed=SEED,
-               progress=False)
+        tm.fit(
+            net, X, Y, tm.Adam(lr=LEARNING_RATE), epochs=1, batch_size=workload.batch_size, seed=SEED, progress=False
+        )
         loop_peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -306,9 +315,16 @@ def import_sklearn_mlp():
 
 
 def sklearn_classifier(MLPClassifier, workload: Workload):
-    return MLPClassifier(hidden_layer_sizes=workload.layer_dims[1:-1], activation="relu", solver="adam", alpha=0.0,
-                         batch_size=workload.batch_size, learning_rate_init=LEARNING_RATE, shuffle=True,
-                         random_state=SEED)
+    return MLPClassifier(
+        hidden_layer_sizes=workload.layer_dims[1:-1],
+        activation="relu",
+        solver="adam",
+        alpha=0.0,
+        batch_size=workload.batch_size,
+        learning_rate_init=LEARNING_RATE,
+        shuffle=True,
+        random_state=SEED,
+    )
 
 
 def time_sklearn(MLPClassifier, workload: Workload, X, Y_full, epochs: int):
@@ -395,10 +411,14 @@ def blas_name() -> str:
 
 
 def print_header(args, torch, MLPClassifier) -> None:
-    print(f"tinymtl training speed: relu hidden layers, sigmoid outputs, {UNKNOWN_FRACTION:.0%} '?' labels, "
-          f"Adam lr={LEARNING_RATE:g}, m = {args.m:,}, {args.dtype}")
-    print(f"{args.rounds} rounds (interleaved), each: 1 warm-up epoch + {args.epochs} timed; "
-          f"s/epoch = median of the timed epochs")
+    print(
+        f"tinymtl training speed: relu hidden layers, sigmoid outputs, {UNKNOWN_FRACTION:.0%} '?' labels, "
+        f"Adam lr={LEARNING_RATE:g}, m = {args.m:,}, {args.dtype}"
+    )
+    print(
+        f"{args.rounds} rounds (interleaved), each: 1 warm-up epoch + {args.epochs} timed; "
+        f"s/epoch = median of the timed epochs"
+    )
     torch_text = f"torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "torch not installed"
     if MLPClassifier is not None:
         import sklearn
@@ -406,8 +426,10 @@ def print_header(args, torch, MLPClassifier) -> None:
         sklearn_text = f"scikit-learn {sklearn.__version__}"
     else:
         sklearn_text = "scikit-learn not installed"
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores; numpy {np.__version__} ({blas_name()}); "
-          f"{torch_text}; {sklearn_text}; tinymtl backend {tm.get_backend()!r}")
+    print(
+        f"machine: {cpu_name()}, {os.cpu_count()} cores; numpy {np.__version__} ({blas_name()}); "
+        f"{torch_text}; {sklearn_text}; tinymtl backend {tm.get_backend()!r}"
+    )
 
 
 def print_workload(workload: Workload, args, rows: dict, data_bytes: int, loop_peak: int, setup) -> None:
@@ -416,8 +438,10 @@ def print_workload(workload: Workload, args, rows: dict, data_bytes: int, loop_p
     itemsize = np.dtype(args.dtype).itemsize
     model_bytes = 5 * workload.n_params * itemsize  # θ, dθ, Adam's v, s and scratch
     print()
-    print(f"{workload.name}: MLP({list(workload.layer_dims)}), batch {workload.batch_size}, {n_batches} steps/epoch, "
-          f"P = {workload.n_weights:,} weights, 6·m·P = {flops / 1e9:.2f} GFLOP/epoch")
+    print(
+        f"{workload.name}: MLP({list(workload.layer_dims)}), batch {workload.batch_size}, {n_batches} steps/epoch, "
+        f"P = {workload.n_weights:,} weights, 6·m·P = {flops / 1e9:.2f} GFLOP/epoch"
+    )
     print(f"{'':<22}{'s/epoch':>9}{'GFLOP/s':>9}{'floor/this':>11}{'peak MB':>9}{'loss (epoch 1)':>16}")
     floor = rows["GEMM floor (NumPy)"].median
     for row in rows.values():
@@ -426,33 +450,44 @@ def print_workload(workload: Workload, args, rows: dict, data_bytes: int, loop_p
         print(f"{row.name:<22}{row.median:9.4f}{flops / row.median / 1e9:9.2f}{floor / row.median:11.3f}{peak}{loss}")
     ours = rows["tinymtl fit"]
     ratios = [f"floor / tinymtl = {floor / ours.median:.3f}"]
-    ratios += [f"tinymtl / {name} = {ours.median / row.median:.3f}" for name, row in rows.items()
-               if name not in ("tinymtl fit", "GEMM floor (NumPy)")]
+    ratios += [
+        f"tinymtl / {name} = {ours.median / row.median:.3f}"
+        for name, row in rows.items()
+        if name not in ("tinymtl fit", "GEMM floor (NumPy)")
+    ]
     print("ratios (time): " + "; ".join(ratios))
     allowance = 0.1 * data_bytes + model_bytes
-    print(f"memory: data (X, Y) {data_bytes / 1e6:.1f} MB; the model (θ, dθ, Adam's v, s, scratch) "
-          f"{model_bytes / 1e6:.2f} MB; target: fit allocates ≤ 10% of the data + the model "
-          f"= {allowance / 1e6:.2f} MB")
-    print(f"        tinymtl fit allocates {ours.peak / 1e6:.2f} MB at peak (input checks included; "
-          f"{'met' if ours.peak <= allowance else 'NOT met'}), {loop_peak / 1e6:.2f} MB in its training loop "
-          f"({'met' if loop_peak <= allowance else 'NOT met'})")
-    print(f"        a C-ordered X instead: fit's set-up copies it to Fortran order once, {setup[0]:.3f} s and "
-          f"{setup[1] / 1e6:.1f} MB at peak (the X here is Fortran-ordered: no copy)")
+    print(
+        f"memory: data (X, Y) {data_bytes / 1e6:.1f} MB; the model (θ, dθ, Adam's v, s, scratch) "
+        f"{model_bytes / 1e6:.2f} MB; target: fit allocates ≤ 10% of the data + the model "
+        f"= {allowance / 1e6:.2f} MB"
+    )
+    print(
+        f"        tinymtl fit allocates {ours.peak / 1e6:.2f} MB at peak (input checks included; "
+        f"{'met' if ours.peak <= allowance else 'NOT met'}), {loop_peak / 1e6:.2f} MB in its training loop "
+        f"({'met' if loop_peak <= allowance else 'NOT met'})"
+    )
+    print(
+        f"        a C-ordered X instead: fit's set-up copies it to Fortran order once, {setup[0]:.3f} s and "
+        f"{setup[1] / 1e6:.1f} MB at peak (the X here is Fortran-ordered: no copy)"
+    )
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--m", type=int, default=None, help=f"number of examples (default {FULL_M:,})")
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="timed epochs per round, after 1 warm-up (default 2; 1 with --quick)")
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="timed epochs per round, after 1 warm-up (default 2; 1 with --quick)"
+    )
     parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (default 3; 1 with --quick)")
     parser.add_argument("--quick", action="store_true", help=f"m = {QUICK_M:,} unless --m is given: a few seconds")
     parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     parser.add_argument("--workload", nargs="+", choices=sorted(WORKLOADS), default=sorted(WORKLOADS))
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
     parser.add_argument("--no-sklearn", action="store_true", help="leave scikit-learn out even if installed")
-    parser.add_argument("--scale", action="store_true",
-                        help="instead: time per epoch against m and against width (benchmarks/scale.py)")
+    parser.add_argument(
+        "--scale", action="store_true", help="instead: time per epoch against m and against width (benchmarks/scale.py)"
+    )
     args = parser.parse_args(argv)
     if args.m is None:
         args.m = QUICK_M if args.quick else FULL_M

@@ -75,11 +75,15 @@ def cases(workload, dtype: str):
     per_parameter, flat = tm.Adam(), tm.Adam()
     host_columns = np.asarray(columns)
     return {
-        "flat θ, one Adam step": (lambda: per_parameter.step(params, grads),
-                                  lambda: flat.step({"theta": theta}, {"dtheta": dtheta})),
+        "flat θ, one Adam step": (
+            lambda: per_parameter.step(params, grads),
+            lambda: flat.step({"theta": theta}, {"dtheta": dtheta}),
+        ),
         "loss masked after": (lambda: plain_loss_and_grad(ZL, Y_b), lambda: masked_logistic_loss_and_grad(ZL, Y_b)),
-        "gather columns_of": (lambda: (X[:, columns], Y[:, columns]),
-                              lambda: (columns_of(X, columns), columns_of(Y, columns))),
+        "gather columns_of": (
+            lambda: (X[:, columns], Y[:, columns]),
+            lambda: (columns_of(X, columns), columns_of(Y, columns)),
+        ),
         "one transfer/epoch": (lambda: tm.to_device(host_columns), lambda: None),
         "dW into dθ": (lambda: dZ1 @ X_b.T, lambda: np.matmul(dZ1, X_b.T, out=dW1)),
     }

@@ -90,7 +90,9 @@ def part_full(seeds, sizes: dict) -> None:
         train, validation, test = draw(seed, sizes["m_train"], sizes["m_val"], sizes["m_test"])
         one, four = one_vs_four(train, validation, test, seed, sizes["epochs"])
         results.append((one, four))
-        print(f"{seed:>5} {one:>8.3f} {four:>10.3f} {one - four:>+7.3f} {time.perf_counter() - start:>5.0f}", flush=True)
+        print(
+            f"{seed:>5} {one:>8.3f} {four:>10.3f} {one - four:>+7.3f} {time.perf_counter() - start:>5.0f}", flush=True
+        )
     one, four = np.mean(results, axis=0)
     print(f"{'mean':>5} {one:>8.3f} {four:>10.3f} {one - four:>+7.3f}")
 

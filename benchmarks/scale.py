@@ -51,8 +51,10 @@ def print_row(label: str, workload: Workload, m: int, ours: float, floor: float)
 
 def main(args) -> int:
     quick = args.quick
-    print(f"tinymtl fit: time per epoch against m and width; {args.dtype}, batch {BATCH_SIZE}, Adam lr=1e-3; "
-          f"{args.rounds} rounds (tinymtl, then the floor), each 1 warm-up + {args.epochs} timed epochs; medians")
+    print(
+        f"tinymtl fit: time per epoch against m and width; {args.dtype}, batch {BATCH_SIZE}, Adam lr=1e-3; "
+        f"{args.rounds} rounds (tinymtl, then the floor), each 1 warm-up + {args.epochs} timed epochs; medians"
+    )
     header = f"{'':<24}{'s/epoch':>10}{'µs/example':>11}{'GFLOP/s':>10}{'floor s':>10}{'floor/this':>11}"
     r1 = Workload("R1", (3072, 256, 128, 4), BATCH_SIZE)
     print(f"\nagainst m: MLP({list(r1.layer_dims)})")

@@ -23,6 +23,7 @@ net = tm.MLP([n_x, 32, 16, n_y], hidden="relu", output="sigmoid", seed=0)
 print(net)
 print("gradient check (relative difference):", f"{tm.gradient_check(net, X[:, :8], Y[:, :8]):.1e}")
 
-history = tm.fit(net, X_train, Y_train, optimizer=tm.Adam(lr=3e-3), epochs=15, batch_size=64,
-                 validation=(X_val, Y_val), seed=0)
+history = tm.fit(
+    net, X_train, Y_train, optimizer=tm.Adam(lr=3e-3), epochs=15, batch_size=64, validation=(X_val, Y_val), seed=0
+)
 print(tm.metrics.report(Y_val, net.predict_proba(X_val), task_names=["task 1", "task 2", "task 3", "task 4"]))

@@ -104,8 +104,10 @@ smallest = SIZE["per_task"][:1]
 curve_off = labels_per_task_curve(X_ind, Y_ind, validation_ind, test_ind, smallest, hidden_dims=SIZE["hidden"],
                                   **TRAINING)  # fmt: skip
 gap_off = curve_off["multi-task"][0] - curve_off["separate networks"][0]
-print(f"shared=False, {smallest[0]} labels per task: one network {curve_off['multi-task'][0]:.3f}, four "
-      f"{curve_off['separate networks'][0]:.3f} (one − four {gap_off:+.3f}; with sharing {gaps[0]:+.3f})")
+print(
+    f"shared=False, {smallest[0]} labels per task: one network {curve_off['multi-task'][0]:.3f}, four "
+    f"{curve_off['separate networks'][0]:.3f} (one − four {gap_off:+.3f}; with sharing {gaps[0]:+.3f})"
+)
 
 # %% [markdown]
 # ## Regime 3: plenty of data, and the bill
@@ -121,8 +123,10 @@ scores = one_vs_separate(X_train[:, : SIZE["m_full"]], Y_train[:, : SIZE["m_full
 (one_net, one_acc), (four_nets, four_acc) = scores["multi-task"], scores["separate networks"]
 param_ratio = one_net.n_params / four_nets.n_params
 time_ratio = one_net.epoch_seconds / four_nets.epoch_seconds
-print(f"m = {SIZE['m_full']:,}, every label: one network {one_acc.mean():.3f}, four {four_acc.mean():.3f} "
-      f"(one − four {one_acc.mean() - four_acc.mean():+.3f})")
+print(
+    f"m = {SIZE['m_full']:,}, every label: one network {one_acc.mean():.3f}, four {four_acc.mean():.3f} "
+    f"(one − four {one_acc.mean() - four_acc.mean():+.3f})"
+)
 print(f"parameters {one_net.n_params:,} vs {four_nets.n_params:,} (×{param_ratio:.2f}); one epoch "
       f"{one_net.epoch_seconds:.2f} s vs {four_nets.epoch_seconds:.2f} s (×{time_ratio:.2f}); whole training "
       f"{one_net.seconds:.1f} s vs {four_nets.seconds:.1f} s")  # fmt: skip

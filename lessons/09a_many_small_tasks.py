@@ -94,6 +94,7 @@ OBJECTS = ("pedestrian", "car", "stop", "light")  # short names of the four obje
 # Y (T, m). No loop over images: `holds[t, k, i]` says whether literal k of
 # task t is true for image i.
 
+
 # %%
 def question_tasks(objects, n_tasks, rng):
     """n_tasks random rules over the four objects: their labels Y (n_tasks, m) of 0/1, and their names.
@@ -158,6 +159,7 @@ auc = tm.metrics.per_task_auc
 # k. `train_separate` builds one MLP [n_x, n_1, n_2, 1] per target task and
 # trains it on the k columns where that task is labelled, for at least
 # `st_steps` mini-batches (a few examples get many epochs).
+
 
 # %%
 def multitask_auc(Y_seen):

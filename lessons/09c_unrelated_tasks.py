@@ -100,6 +100,7 @@ print(f"{SIZE['m']:,} training pairs, X ({2 * n_x}, m): two {scenes_a.image_shap
 # mini-batches are drawn in all three trainings (the same seed), so the alone
 # network takes as many steps as the others.
 
+
 # %%
 def target_accuracy(j: int, helper_rows) -> float:
     """Held-out accuracy on target j, trained alone (helper_rows None) or with helper_rows (4, m) below it."""

@@ -146,7 +146,7 @@ epochs = np.arange(SIZE["epochs"] + 1)
 for rows, cols, label in ((QUESTION, OBJECT_A, "question about A · object of A (related)"),
                           (QUESTION, OBJECT_B, "question about A · object of B (unrelated)")):  # fmt: skip
     pairs = cosines[:, rows, cols].reshape(len(epochs), -1)  # (epochs + 1, 16)
-    line, = ax_curve.plot(epochs, pairs.mean(axis=1), "o-", label=label)
+    (line,) = ax_curve.plot(epochs, pairs.mean(axis=1), "o-", label=label)
     ax_curve.fill_between(epochs, *np.percentile(pairs, [25, 75], axis=1), color=line.get_color(), alpha=0.2)
 ax_curve.axhline(0, color="grey", linewidth=0.8)
 ax_curve.set(xlabel="epoch", ylabel="cosine (mean; band: middle half of the 16 pairs)", ylim=(-0.5, 1),

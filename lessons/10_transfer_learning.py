@@ -94,6 +94,7 @@ print(f"task B: 'two or more objects'; {Y_test.mean():.0%} of the held-out image
 # W[3] (1, 32), b[3] (1, 1): A's network is left as it was, so every size and
 # every method starts from the same pretrained weights.
 
+
 # %%
 def accuracy(net) -> float:
     """Held-out accuracy on B: the share of the m_test images whose answer ŷ ≥ 0.5 matches y_B."""

@@ -62,7 +62,10 @@ QUICK = dict(ms=(100, 15_000), m_test=2_000, min_epochs=8, hidden=(128, 64))
 SIZE = QUICK if options.quick else FULL
 BATCH = 128  # examples per mini-batch
 STEPS = 200  # at least this many mini-batch steps at every m: a set of 100 images gets 256 epochs
-LR = {"pipeline": 1e-2, "end-to-end": 1e-3}  # Adam; logistic regression on a few standardized features takes a larger one
+LR = {
+    "pipeline": 1e-2,
+    "end-to-end": 1e-3,
+}  # Adam; logistic regression on a few standardized features takes a larger one
 # The claim, for the pipeline: ahead by at least SMALL_MARGIN at the smallest m, behind the end-to-end network by at
 # least LARGE_MARGIN at the largest. 0.02 is several times the noise of a difference of two held-out scores.
 SMALL_MARGIN, LARGE_MARGIN = 0.05, 0.02
@@ -223,7 +226,7 @@ labels = {"colour pipeline": "pipeline: 21 colour features + logistic regression
           "end-to-end": f"end to end: MLP {[n_x, *SIZE['hidden'], 4]} on pixels"}  # fmt: skip
 for k, name in enumerate(MODELS):
     ax.plot(ms, accuracy[name], "o-", color=f"C{k}", label=labels[name])
-for k, (name, m_cross) in enumerate(crossovers.items()):
+for k, m_cross in enumerate(crossovers.values()):
     if m_cross is not None:
         ax.axvline(m_cross, color=f"C{k}", linestyle="--", linewidth=1, label=f"crossover, m ≈ {m_cross:,.0f}")
 ax.axhline(majority, color="grey", linestyle=":", label="always the commoner label")

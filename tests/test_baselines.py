@@ -19,9 +19,7 @@ def toy(m=400, seed=0):
 
 
 def test_softmax_targets_keep_one_present_object():
-    Y = np.array([[1, 0, NAN, 0, NAN],
-                  [1, 0, 1, 0, NAN],
-                  [0, 0, 0, NAN, NAN]])
+    Y = np.array([[1, 0, NAN, 0, NAN], [1, 0, 1, 0, NAN], [0, 0, 0, NAN, NAN]])
     T = softmax_targets(Y, seed=0)
     assert T.shape == (4, 5)
     assert T[:, 0].tolist() in ([1, 0, 0, 0], [0, 1, 0, 0])  # two objects: one of them, at random

@@ -51,8 +51,24 @@ def test_gradcheck_softmax(capsys):
 
 def test_train_saves_a_model_and_a_summary(tmp_path, capsys):
     out = tmp_path / "run"
-    status = main(["train", "--data", "road", "--m", "600", "--image-size", "16", "--hidden", "16",
-                   "--epochs", "2", "--no-progress", "--out", str(out)])
+    status = main(
+        [
+            "train",
+            "--data",
+            "road",
+            "--m",
+            "600",
+            "--image-size",
+            "16",
+            "--hidden",
+            "16",
+            "--epochs",
+            "2",
+            "--no-progress",
+            "--out",
+            str(out),
+        ]
+    )
     assert status == 0
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["history"]["loss"]) == 2
@@ -74,8 +90,14 @@ def test_demo_quick_prints_the_comparison_and_writes_figures(tmp_path, capsys):
     sentence = out.split("Labels per task (difference in mean accuracy, one network − four): ")[1]
     assert f"{difference:+.3f}" in sentence  # the sentence quotes the run's own numbers
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert pngs == ["accuracy_by_task.png", "cooccurrence.png", "examples.png", "label_matrix.png",
-                    "learning_curves.png", "one_vs_four.png"]
+    assert pngs == [
+        "accuracy_by_task.png",
+        "cooccurrence.png",
+        "examples.png",
+        "label_matrix.png",
+        "learning_curves.png",
+        "one_vs_four.png",
+    ]
     assert all((tmp_path / name).stat().st_size > 5_000 for name in pngs)
 
 

@@ -21,8 +21,13 @@ def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
 
 
 def test_quickstart_runs_and_learns():
-    result = subprocess.run([sys.executable, str(ROOT / "examples" / "quickstart.py")], capture_output=True,
-                            text=True, timeout=120, env=os.environ | {"TINYMTL_BACKEND": "numpy"})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "quickstart.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ | {"TINYMTL_BACKEND": "numpy"},
+    )
     assert result.returncode == 0, result.stderr
     mean_accuracy = float(re.search(r"^mean\s+\d+\s+([\d.]+)", result.stdout, re.M).group(1))
     assert mean_accuracy > 0.8, result.stdout  # a network that learned nothing scores ~0.5

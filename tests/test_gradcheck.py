@@ -24,8 +24,13 @@ def data(n_x, n_y, m, output, seed, unknown=0.3):
     return X, Y
 
 
-OUTPUT_NORMALIZERS = [("sigmoid", "m"), ("sigmoid", "labelled"), ("sigmoid", "per_task"),
-                      ("softmax", "m"), ("softmax", "labelled")]  # per_task needs tasks; softmax has one label
+OUTPUT_NORMALIZERS = [
+    ("sigmoid", "m"),
+    ("sigmoid", "labelled"),
+    ("sigmoid", "per_task"),
+    ("softmax", "m"),
+    ("softmax", "labelled"),
+]  # per_task needs tasks; softmax has one label
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)

@@ -39,7 +39,11 @@ def test_lesson_is_a_notebook_in_py_percent_format(lesson):
 def test_lesson_runs_quick_and_supports_its_claim(lesson, tmp_path):
     result = subprocess.run(
         [sys.executable, str(lesson), "--quick", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**os.environ, **ONE_BLAS_THREAD},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, **ONE_BLAS_THREAD},
     )
     assert result.returncode == 0, f"{lesson.name} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     claims = [line for line in result.stdout.splitlines() if line.startswith("CLAIM: ")]

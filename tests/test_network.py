@@ -45,14 +45,23 @@ def test_hand_worked_forward_and_backward():
     np.testing.assert_array_equal(ZL, [[1, 0], [0, 0], [-1, 0], [2, 0]])
 
     J, grads = net.loss_and_grads(X, Y)
-    dZ2 = np.array([
-        [(sigma(1) - 1) / 2, sigma(0) / 2],
-        [sigma(0) / 2, 0.0],
-        [sigma(-1) / 2, sigma(0) / 2],
-        [(sigma(2) - 1) / 2, (sigma(0) - 1) / 2],
-    ])
-    losses = [-math.log(sigma(1)), -math.log(1 - sigma(0)), -math.log(1 - sigma(0)),
-              -math.log(1 - sigma(-1)), -math.log(1 - sigma(0)), -math.log(sigma(2)), -math.log(sigma(0))]
+    dZ2 = np.array(
+        [
+            [(sigma(1) - 1) / 2, sigma(0) / 2],
+            [sigma(0) / 2, 0.0],
+            [sigma(-1) / 2, sigma(0) / 2],
+            [(sigma(2) - 1) / 2, (sigma(0) - 1) / 2],
+        ]
+    )
+    losses = [
+        -math.log(sigma(1)),
+        -math.log(1 - sigma(0)),
+        -math.log(1 - sigma(0)),
+        -math.log(1 - sigma(-1)),
+        -math.log(1 - sigma(0)),
+        -math.log(sigma(2)),
+        -math.log(sigma(0)),
+    ]
     assert J == pytest.approx(sum(losses) / 2, rel=1e-14)
     np.testing.assert_allclose(grads["dW2"], np.stack([dZ2[:, 0], np.zeros(4)], axis=1), rtol=1e-14)
     np.testing.assert_allclose(grads["db2"], dZ2.sum(axis=1, keepdims=True), rtol=1e-14)

@@ -36,8 +36,14 @@ def road_like(m: int, seed: int = 0, unknown: float = 0.3):
     """Random images X (192, m), labels Y (4, m) with co-occurrence and a fraction ``unknown`` of "?", P (4, m)."""
     rng = np.random.default_rng(seed)
     intersection = rng.random(m) < 0.4  # stop signs, traffic lights and pedestrians gather at intersections
-    rates = np.stack([np.where(intersection, 0.6, 0.2), np.full(m, 0.5),
-                      np.where(intersection, 0.7, 0.05), np.where(intersection, 0.8, 0.05)])  # (4, m)
+    rates = np.stack(
+        [
+            np.where(intersection, 0.6, 0.2),
+            np.full(m, 0.5),
+            np.where(intersection, 0.7, 0.05),
+            np.where(intersection, 0.8, 0.05),
+        ]
+    )  # (4, m)
     Y = (rng.random((4, m)) < rates).astype(float)
     X = 0.5 * rng.random((192, m)) + 0.5 * np.repeat(Y[:3], 64, axis=0)  # an object brightens one colour channel
     P = 0.4 * Y + 0.6 * rng.random((4, m))  # in [0, 1]; one in six on the wrong side of 0.5
@@ -55,8 +61,16 @@ def history(data):
     """A short real training run with validation data."""
     X, Y, _ = data
     net = tm.MLP([X.shape[0], 16, 4], seed=0)
-    return tm.fit(net, X[:, :80], Y[:, :80], optimizer=tm.Adam(lr=0.01), epochs=6, batch_size=16,
-                  validation=(X[:, 80:], Y[:, 80:]), progress=False)
+    return tm.fit(
+        net,
+        X[:, :80],
+        Y[:, :80],
+        optimizer=tm.Adam(lr=0.01),
+        epochs=6,
+        batch_size=16,
+        validation=(X[:, 80:], Y[:, 80:]),
+        progress=False,
+    )
 
 
 def results_of(P_models: dict, Y) -> dict:
@@ -67,8 +81,11 @@ def results_of(P_models: dict, Y) -> dict:
 def every_picture(data, history) -> dict:
     """name -> a function of ``path`` that draws that picture from the fixtures' data."""
     X, Y, P = data
-    results = {"multi-task": tm.metrics.per_task_accuracy(Y, P), "separate networks": np.array([0.8, 0.7, 0.9, 0.6]),
-               "softmax": np.array([0.6, 0.55, NAN, 0.5])}
+    results = {
+        "multi-task": tm.metrics.per_task_accuracy(Y, P),
+        "separate networks": np.array([0.8, 0.7, 0.9, 0.6]),
+        "softmax": np.array([0.6, 0.55, NAN, 0.5]),
+    }
     return {
         "learning_curves": lambda path: plots.learning_curves(history, NAMES, path=path),
         "task_metric_bars": lambda path: plots.task_metric_bars(results, NAMES, path=path),
@@ -77,7 +94,8 @@ def every_picture(data, history) -> dict:
         "cooccurrence": lambda path: plots.cooccurrence(Y, NAMES, path=path),
         "accuracy_by_data": lambda path: plots.accuracy_by_data(
             {"per_task": [100, 300, 1000], "multi-task": [0.78, 0.82, 0.86], "separate networks": [0.74, 0.81, 0.87]},
-            path=path),
+            path=path,
+        ),
     }
 
 
@@ -97,8 +115,9 @@ def assert_png_has_content(path, min_kb: float = 5.0):
 
 
 @needs_matplotlib
-@pytest.mark.parametrize("name", ["learning_curves", "task_metric_bars", "label_matrix", "example_grid",
-                                  "cooccurrence", "accuracy_by_data"])
+@pytest.mark.parametrize(
+    "name", ["learning_curves", "task_metric_bars", "label_matrix", "example_grid", "cooccurrence", "accuracy_by_data"]
+)
 def test_each_picture_renders_to_a_png_with_content(name, data, history, tmp_path):
     from matplotlib.figure import Figure
 
@@ -128,9 +147,13 @@ def test_nan_inputs_draw_without_warnings(tmp_path):
     Y[2] = NAN  # a task with no label at all
     Y[:, 0] = NAN  # an example with no label at all
     Y[3] = np.where(np.isnan(Y[3]), NAN, 0.0)  # a task never present: its column of C is n/a
-    no_labels = tm.History(loss=[1.0, 0.8, 0.7], val_loss=[1.1, 0.9, 0.8],
-                           val_accuracy=[np.array([0.5, NAN, 0.7, 0.6])] * 3,
-                           val_f1=[np.zeros(4)] * 3, seconds=[0.1] * 3)
+    no_labels = tm.History(
+        loss=[1.0, 0.8, 0.7],
+        val_loss=[1.1, 0.9, 0.8],
+        val_accuracy=[np.array([0.5, NAN, 0.7, 0.6])] * 3,
+        val_f1=[np.zeros(4)] * 3,
+        seconds=[0.1] * 3,
+    )
     all_nan = {"multi-task": np.full(4, NAN), "softmax": np.array([0.5, NAN, NAN, NAN])}
     drawings = {
         "curves": lambda path: plots.learning_curves(no_labels, NAMES, path=path),
@@ -140,7 +163,8 @@ def test_nan_inputs_draw_without_warnings(tmp_path):
         "cooccurrence": lambda path: plots.cooccurrence(Y, NAMES, path=path),
         "accuracy_by_data": lambda path: plots.accuracy_by_data(
             {"per_task": [100, 300, 1000], "multi-task": [0.78, 0.82, 0.86], "separate networks": [0.74, 0.81, 0.87]},
-            path=path),
+            path=path,
+        ),
     }
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -151,9 +175,13 @@ def test_nan_inputs_draw_without_warnings(tmp_path):
 
 
 def test_cooccurrence_matrix_counts_only_examples_where_both_tasks_are_labelled():
-    Y = np.array([[1, 1, 0, 0, NAN],   # stop sign
-                  [1, NAN, 0, 1, 1],   # traffic light
-                  [0, 0, 0, 0, 0]])    # never present
+    Y = np.array(
+        [
+            [1, 1, 0, 0, NAN],  # stop sign
+            [1, NAN, 0, 1, 1],  # traffic light
+            [0, 0, 0, 0, 0],
+        ]
+    )  # never present
     C, N = plots.cooccurrence_matrix(Y)
     # P(stop sign | traffic light): of the 3 traffic lights, 2 have a stop-sign label, 1 of them a stop sign.
     # P(traffic light | stop sign): of the 2 stop signs, 1 has a traffic-light label, and it is one.
@@ -172,12 +200,18 @@ def test_grey_images_predictions_only_and_many_tasks(tmp_path):
     Y = (rng.random((n_y, m)) < 0.3).astype(float)
     Y[rng.random(Y.shape) < 0.2] = NAN
     P = rng.random((n_y, m))
-    history = tm.History(loss=list(np.linspace(1, 0.5, 40)), val_loss=list(np.linspace(1.1, 0.6, 40)),
-                         val_accuracy=[rng.random(n_y) for _ in range(40)], val_f1=[], seconds=[])
+    history = tm.History(
+        loss=list(np.linspace(1, 0.5, 40)),
+        val_loss=list(np.linspace(1.1, 0.6, 40)),
+        val_accuracy=[rng.random(n_y) for _ in range(40)],
+        val_f1=[],
+        seconds=[],
+    )
     drawings = {
         "grey_P_only": lambda path: plots.example_grid(rng.random((12 * 10, m)), (12, 10), P=P[:4], n=6, path=path),
-        "Y_only": lambda path: plots.example_grid(rng.random((192, m)), IMAGE_SHAPE, Y=Y[:4], task_names=NAMES,
-                                                  n=5, path=path),
+        "Y_only": lambda path: plots.example_grid(
+            rng.random((192, m)), IMAGE_SHAPE, Y=Y[:4], task_names=NAMES, n=5, path=path
+        ),
         "images_only": lambda path: plots.example_grid(rng.random((192, m)), IMAGE_SHAPE, n=3, path=path),
         "many_curves": lambda path: plots.learning_curves(history, path=path),
         "many_bars": lambda path: plots.task_metric_bars(results_of({"a": P, "b": 1 - P}, Y), None, path=path),
@@ -214,24 +248,30 @@ def test_device_arrays_are_copied_to_the_host(data, tmp_path):
 
 
 @needs_matplotlib
-@pytest.mark.parametrize("draw, message", [
-    (lambda X, Y, P: plots.label_matrix(Y, NAMES[:3]), "task_names"),
-    (lambda X, Y, P: plots.label_matrix(Y[0]), "reshape"),
-    (lambda X, Y, P: plots.label_matrix(2 * Y), "labels must be 0, 1 or NaN"),
-    (lambda X, Y, P: plots.label_matrix(Y, max_examples=0), "max_examples"),
-    (lambda X, Y, P: plots.task_metric_bars({}, NAMES), "empty"),
-    (lambda X, Y, P: plots.task_metric_bars({"mtl": np.ones(3)}, NAMES), r"results\['mtl'\]"),
-    (lambda X, Y, P: plots.example_grid(X, (8, 8), Y, P), "image_shape"),
-    (lambda X, Y, P: plots.example_grid(X, (8, 8, 4), Y, P), "image_shape"),
-    (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, Y[:, :5]), "expected m = 120"),
-    (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, Y, P[:3]), "P: got shape"),
-    (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, P=P[:, :5]), "expected m = 120"),
-    (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, Y, P, threshold=1.5), "threshold"),
-    (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, n=0), "n: got 0"),
-    (lambda X, Y, P: plots.learning_curves(tm.History()), "no epoch"),
-    (lambda X, Y, P: plots.accuracy_by_data({"per_task": [1, 2], "one": [0.5, 0.6]}), "two or more models"),
-    (lambda X, Y, P: plots.accuracy_by_data({"per_task": [1, 2], "a": [0.5], "b": [0.5, 0.6]}), "one value per size"),
-])
+@pytest.mark.parametrize(
+    "draw, message",
+    [
+        (lambda X, Y, P: plots.label_matrix(Y, NAMES[:3]), "task_names"),
+        (lambda X, Y, P: plots.label_matrix(Y[0]), "reshape"),
+        (lambda X, Y, P: plots.label_matrix(2 * Y), "labels must be 0, 1 or NaN"),
+        (lambda X, Y, P: plots.label_matrix(Y, max_examples=0), "max_examples"),
+        (lambda X, Y, P: plots.task_metric_bars({}, NAMES), "empty"),
+        (lambda X, Y, P: plots.task_metric_bars({"mtl": np.ones(3)}, NAMES), r"results\['mtl'\]"),
+        (lambda X, Y, P: plots.example_grid(X, (8, 8), Y, P), "image_shape"),
+        (lambda X, Y, P: plots.example_grid(X, (8, 8, 4), Y, P), "image_shape"),
+        (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, Y[:, :5]), "expected m = 120"),
+        (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, Y, P[:3]), "P: got shape"),
+        (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, P=P[:, :5]), "expected m = 120"),
+        (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, Y, P, threshold=1.5), "threshold"),
+        (lambda X, Y, P: plots.example_grid(X, IMAGE_SHAPE, n=0), "n: got 0"),
+        (lambda X, Y, P: plots.learning_curves(tm.History()), "no epoch"),
+        (lambda X, Y, P: plots.accuracy_by_data({"per_task": [1, 2], "one": [0.5, 0.6]}), "two or more models"),
+        (
+            lambda X, Y, P: plots.accuracy_by_data({"per_task": [1, 2], "a": [0.5], "b": [0.5, 0.6]}),
+            "one value per size",
+        ),
+    ],
+)
 def test_bad_input_names_the_argument(draw, message, data):
     with pytest.raises(ValueError, match=message):
         draw(*data)
@@ -250,9 +290,13 @@ def test_without_matplotlib_the_module_imports_and_each_picture_says_how_to_inst
     fresh = importlib.import_module("tinymtl.plots")
     assert fresh is not plots
     X, Y, P = data
-    for draw in (lambda: fresh.label_matrix(Y), lambda: fresh.cooccurrence(Y),
-                 lambda: fresh.example_grid(X, IMAGE_SHAPE), lambda: fresh.task_metric_bars({"a": P[:, 0]}, None),
-                 lambda: fresh.learning_curves(tm.History(loss=[1.0]))):
+    for draw in (
+        lambda: fresh.label_matrix(Y),
+        lambda: fresh.cooccurrence(Y),
+        lambda: fresh.example_grid(X, IMAGE_SHAPE),
+        lambda: fresh.task_metric_bars({"a": P[:, 0]}, None),
+        lambda: fresh.learning_curves(tm.History(loss=[1.0])),
+    ):
         with pytest.raises(ImportError, match=r'pip install "tinymtl\[plots\]"'):
             draw()
     C, _ = fresh.cooccurrence_matrix(Y)  # plain NumPy: works without matplotlib

@@ -8,16 +8,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_benchmarks(*args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "benchmarks", *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def test_quick_benchmark_times_both_workloads_with_memory():
     out = run_benchmarks("--quick", "--no-torch", "--no-sklearn")
-    for expected in ("R1: MLP([3072, 256, 128, 4])", "R2: MLP([64, 32, 4])", "tinymtl fit", "GEMM floor",
-                     "floor / tinymtl", "memory:", "C-ordered X"):
+    for expected in (
+        "R1: MLP([3072, 256, 128, 4])",
+        "R2: MLP([64, 32, 4])",
+        "tinymtl fit",
+        "GEMM floor",
+        "floor / tinymtl",
+        "memory:",
+        "C-ordered X",
+    ):
         assert expected in out, f"{expected!r} missing from:\n{out}"
 
 

@@ -127,8 +127,10 @@ def test_softmax_head_trains_frozen():
         (lambda net: new_output_layer(net, 2, output="tanh"), "output"),
         (lambda net: hidden_features(net, np.ones((4, 5))), "X: got shape (4, 5), expected (5, m)"),
         (lambda net: hidden_features(tm.MLP([5, 1]), np.ones((5, 2))), "no hidden layer"),
-        (lambda net: fit_output_layer(net, np.ones((5, 3)), np.ones((2, 3)), validation=np.ones(3)),
-         "validation: got ndarray, expected a pair"),
+        (
+            lambda net: fit_output_layer(net, np.ones((5, 3)), np.ones((2, 3)), validation=np.ones(3)),
+            "validation: got ndarray, expected a pair",
+        ),
         (lambda net: fit_output_layer(net, np.ones((5, 3)), np.ones((3, 3))), "Y: got shape (3, 3)"),
     ],
 )

@@ -93,7 +93,9 @@ def add_train_parser(commands) -> None:
     train.add_argument("--data", choices=("road", "digits"), default="road", help="data set (default road)")
     train.add_argument("--m", type=positive_int, default=10_000, help="examples to generate for road (default 10000)")
     train.add_argument("--image-size", type=positive_int, default=24, help="road image side in pixels (default 24)")
-    train.add_argument("--hidden", type=positive_int, nargs="*", default=[128, 64], help="hidden sizes (default 128 64)")
+    train.add_argument(
+        "--hidden", type=positive_int, nargs="*", default=[128, 64], help="hidden sizes (default 128 64)"
+    )
     train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu", help="hidden activation")
     train.add_argument("--missing", type=fraction, default=0.3, help='fraction of training labels made "?" (0.3)')
     train.add_argument("--pattern", choices=("random", "annotator"), default="random", help='how "?" is spread')
@@ -130,9 +132,18 @@ def run_train(args) -> int:
     Y_train = hide_labels(Y_train, args.missing, pattern=args.pattern, seed=args.seed)
     net = MLP([X.shape[0], *args.hidden, Y.shape[0]], hidden=args.activation, seed=args.seed, dtype=args.dtype)
     start = time.perf_counter()
-    history = fit(net, X_train, Y_train, optimizer=OPTIMIZERS[args.optimizer](lr=args.lr), epochs=args.epochs,
-                  batch_size=args.batch_size, seed=args.seed, validation=(X_test, Y_test), l2=args.l2,
-                  progress=not args.no_progress)
+    history = fit(
+        net,
+        X_train,
+        Y_train,
+        optimizer=OPTIMIZERS[args.optimizer](lr=args.lr),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        validation=(X_test, Y_test),
+        l2=args.l2,
+        progress=not args.no_progress,
+    )
     seconds = time.perf_counter() - start
     report = metrics.report(Y_test, net.predict_proba(X_test), task_names=names)
     print(report)
@@ -144,10 +155,15 @@ def run_train(args) -> int:
         "model": repr(net),
         "n_params": net.n_params,
         "train_seconds": seconds,
-        "history": {"loss": history.loss, "val_loss": history.val_loss,
-                    "val_accuracy": [a.tolist() for a in history.val_accuracy]},
-        "test": {name: {"labelled": int(report.count[j]), "accuracy": float(report.accuracy[j]),
-                        "f1": float(report.f1[j])} for j, name in enumerate(names)},
+        "history": {
+            "loss": history.loss,
+            "val_loss": history.val_loss,
+            "val_accuracy": [a.tolist() for a in history.val_accuracy],
+        },
+        "test": {
+            name: {"labelled": int(report.count[j]), "accuracy": float(report.accuracy[j]), "f1": float(report.f1[j])}
+            for j, name in enumerate(names)
+        },
         "test_exact_match": report.exact_match,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
@@ -185,8 +201,10 @@ def run_gradcheck(args) -> int:
     result = check_gradients(net, X, Y, l2=args.l2)
     verdict = "OK" if result.relative_difference < 1e-7 else "FAILED (above 1e-7)"
     print(f"{net}\nrelative difference ‖g − g_num‖ / (‖g‖ + ‖g_num‖) = {result.relative_difference:.3e}  {verdict}")
-    print(f"coordinates checked: {result.n_checked}, left out at ReLU's kink: {result.n_at_kink}, "
-          f"largest error at {result.worst}")
+    print(
+        f"coordinates checked: {result.n_checked}, left out at ReLU's kink: {result.n_at_kink}, "
+        f"largest error at {result.worst}"
+    )
     return 0 if result.relative_difference < 1e-7 else 1
 
 
@@ -206,4 +224,3 @@ def run_info(args) -> int:
     except (ImportError, RuntimeError) as err:
         print(f"GPU: not available ({err})")
     return 0
-

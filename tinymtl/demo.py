@@ -54,13 +54,17 @@ def run_demo(args) -> int:
     (X_train, Y_train), validation, (X_test, Y_test) = split(data.X, data.Y, size["m_val"], size["m_test"])
     options = dict(hidden_dims=size["hidden"], seed=args.seed, lr=1e-3, dtype=args.dtype, epochs=size["epochs"],
                    batch_size=64, patience=size["patience"])  # fmt: skip
-    print(f"road scenes: {data.X.shape[1]} images of {data.image_shape}, n_x = {data.X.shape[0]}, tasks: "
-          f"{', '.join(data.task_names)}; backend {get_backend()}, {args.dtype}")
+    print(
+        f"road scenes: {data.X.shape[1]} images of {data.image_shape}, n_x = {data.X.shape[0]}, tasks: "
+        f"{', '.join(data.task_names)}; backend {get_backend()}, {args.dtype}"
+    )
     print(f"every network: hidden layers {size['hidden']}, Adam, early stopping on {size['m_val']} validation images")
 
     Y_seen = hide_labels(Y_train, MISSING, seed=args.seed)  # what the networks may learn from
-    print(f"\n1. training on {X_train.shape[1]} images with {np.isnan(Y_seen).mean():.0%} of the labels '?'; "
-          f"testing on {X_test.shape[1]} fully labelled images")
+    print(
+        f"\n1. training on {X_train.shape[1]} images with {np.isnan(Y_seen).mean():.0%} of the labels '?'; "
+        f"testing on {X_test.shape[1]} fully labelled images"
+    )
     multitask, history = train_multitask(X_train, Y_seen, validation=validation, progress=not args.no_progress,
                                          **options)  # fmt: skip
     models = [multitask]
@@ -72,8 +76,10 @@ def run_demo(args) -> int:
     print()
     print(comparison_table(reports, models))
 
-    print(f"\n2. one task per image: each image keeps the label of one task only; "
-          f"{', '.join(f'{n:,}' for n in size['per_task'])} labels per task")
+    print(
+        f"\n2. one task per image: each image keeps the label of one task only; "
+        f"{', '.join(f'{n:,}' for n in size['per_task'])} labels per task"
+    )
     curve = labels_per_task_curve(X_train, Y_train, validation, (X_test, Y_test), size["per_task"], progress=False,
                                   **options)  # fmt: skip
     print_curve(curve, Y_train.shape[0])
@@ -123,10 +129,14 @@ def comparison_table(reports: dict, models: list) -> str:
     lines += ["", f"{'model':<20}{'parameters':>12}{'train time':>12}{'exact match':>13}   mean accuracy"]
     for model in models:
         report = reports[model.name]
-        lines.append(f"{model.name:<20}{model.n_params:>12,}{model.seconds:>11.1f}s{report.exact_match:>13.3f}"
-                     f"   {np.nanmean(report.accuracy):.3f}")
-    lines.append("\nexact match: the share of images whose four answers are all right; softmax can name one "
-                 "object per image, so it fails every image with two or more.")
+        lines.append(
+            f"{model.name:<20}{model.n_params:>12,}{model.seconds:>11.1f}s{report.exact_match:>13.3f}"
+            f"   {np.nanmean(report.accuracy):.3f}"
+        )
+    lines.append(
+        "\nexact match: the share of images whose four answers are all right; softmax can name one "
+        "object per image, so it fails every image with two or more."
+    )
     return "\n".join(lines)
 
 
@@ -139,10 +149,12 @@ def draw_figures(out: Path, data, history, Y_seen, X_test, Y_test, probabilities
         "one_vs_four.png": lambda path: plots.accuracy_by_data(curve, path=path),
         "learning_curves.png": lambda path: plots.learning_curves(history, names, path=path),
         "accuracy_by_task.png": lambda path: plots.task_metric_bars(
-            {n: r.accuracy for n, r in reports.items()}, names, "accuracy", path=path),
+            {n: r.accuracy for n, r in reports.items()}, names, "accuracy", path=path
+        ),
         "label_matrix.png": lambda path: plots.label_matrix(Y_seen, names, path=path),
         "examples.png": lambda path: plots.example_grid(
-            X_test, data.image_shape, Y_test, probabilities["multi-task"], names, path=path),
+            X_test, data.image_shape, Y_test, probabilities["multi-task"], names, path=path
+        ),
         "cooccurrence.png": lambda path: plots.cooccurrence(data.Y, names, path=path),
     }
     start = time.perf_counter()

@@ -44,7 +44,9 @@ import numpy as np
 from .backend import array_module
 from .validation import check_nonnegative, check_positive
 
-DEFAULT_EPSILON = 1e-5  # float64: truncation ~ε² ≈ 1e-10 and rounding ~1e-16/ε ≈ 1e-11 (measured: best of 1e-5, 1e-6, 1e-7)
+DEFAULT_EPSILON = (
+    1e-5  # float64: truncation ~ε² ≈ 1e-10 and rounding ~1e-16/ε ≈ 1e-11 (measured: best of 1e-5, 1e-6, 1e-7)
+)
 
 
 @dataclass
@@ -67,8 +69,9 @@ def gradient_check(net, X, Y, l2=0.0, normalizer="m", task_weights=None, **optio
     return check_gradients(net, X, Y, l2, normalizer, task_weights, **options).relative_difference
 
 
-def check_gradients(net, X, Y, l2=0.0, normalizer="m", task_weights=None, epsilon=DEFAULT_EPSILON,
-                    max_coords=None, seed=0) -> GradientCheck:
+def check_gradients(
+    net, X, Y, l2=0.0, normalizer="m", task_weights=None, epsilon=DEFAULT_EPSILON, max_coords=None, seed=0
+) -> GradientCheck:
     """Compare backprop with finite differences; the full :class:`GradientCheck`."""
     check_positive("epsilon", epsilon)
     if max_coords is not None:

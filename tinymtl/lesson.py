@@ -43,7 +43,9 @@ def lesson_options(script: str, description: str, argv=None) -> argparse.Namespa
     name = Path(script).stem
     parser = argparse.ArgumentParser(prog=f"python lessons/{name}.py", description=description)
     parser.add_argument("--quick", action="store_true", help="a small run of a few seconds (used by the tests)")
-    parser.add_argument("--out", type=Path, default=OUT_ROOT / name, help="folder for the figures (default: %(default)s)")
+    parser.add_argument(
+        "--out", type=Path, default=OUT_ROOT / name, help="folder for the figures (default: %(default)s)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the data, the weights and the shuffling")
     options = parser.parse_args(argv)
     options.out.mkdir(parents=True, exist_ok=True)

@@ -45,8 +45,7 @@ from .validation import as_2d, check_label_values, check_positive, check_thresho
 if TYPE_CHECKING:  # for the annotations only: matplotlib is imported when a figure is made
     from matplotlib.figure import Figure
 
-__all__ = ["cooccurrence", "cooccurrence_matrix", "example_grid", "label_matrix", "learning_curves",
-           "task_metric_bars"]
+__all__ = ["cooccurrence", "cooccurrence_matrix", "example_grid", "label_matrix", "learning_curves", "task_metric_bars"]
 
 INSTALL_HINT = 'tinymtl.plots needs matplotlib, an optional dependency: pip install "tinymtl[plots]"'
 DPI = 120
@@ -178,8 +177,15 @@ def learning_curves(history, task_names=None, path=None) -> Figure:
         accuracy_ax.plot(val_epochs, _mean_over_tasks(accuracy), "k--", label=f"mean of {len(names)} tasks")
         accuracy_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)  # beside: never on a line
     else:
-        accuracy_ax.text(0.5, 0.5, "no validation data:\npass validation=(X_val, Y_val) to tm.fit",
-                         ha="center", va="center", transform=accuracy_ax.transAxes, color=UNKNOWN)
+        accuracy_ax.text(
+            0.5,
+            0.5,
+            "no validation data:\npass validation=(X_val, Y_val) to tm.fit",
+            ha="center",
+            va="center",
+            transform=accuracy_ax.transAxes,
+            color=UNKNOWN,
+        )
         accuracy_ax.set_axis_off()  # an empty frame with ticks 0..1 would suggest numbers
     for ax in (loss_ax, accuracy_ax):
         ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
@@ -314,8 +320,7 @@ def label_matrix(Y, task_names=None, max_examples=40, path=None) -> Figure:
     ax.imshow(codes, cmap=ListedColormap([CELL_COLORS[s] for s in "01?"]), vmin=0, vmax=2, aspect="auto")
     if n_y <= MAX_TICKS and k <= MAX_COLUMNS:
         for (j, i), symbol in np.ndenumerate(symbols):
-            ax.text(i, j, symbol, ha="center", va="center", fontsize=9,
-                    color="white" if symbol == "1" else "black")
+            ax.text(i, j, symbol, ha="center", va="center", fontsize=9, color="white" if symbol == "1" else "black")
     ax.set_xticks(np.arange(-0.5, k), minor=True)  # white lines between the cells
     ax.set_yticks(np.arange(-0.5, n_y), minor=True)
     ax.grid(which="minor", color="white", linewidth=1.5)
@@ -326,9 +331,11 @@ def label_matrix(Y, task_names=None, max_examples=40, path=None) -> Figure:
     unknown = np.isnan(Y).mean()
     shown_text = f", the first {k} shown" if k < m else ""
     ax.set_title(f"Y: {n_y} tasks × {m} examples{shown_text}; {unknown:.0%} of the labels are '?'", loc="left")
-    legend = [Patch(facecolor=CELL_COLORS["1"], label="1: present"),
-              Patch(facecolor=CELL_COLORS["0"], edgecolor="0.7", label="0: absent"),
-              Patch(facecolor=CELL_COLORS["?"], label="?: unknown (NaN), left out of the loss")]
+    legend = [
+        Patch(facecolor=CELL_COLORS["1"], label="1: present"),
+        Patch(facecolor=CELL_COLORS["0"], edgecolor="0.7", label="0: absent"),
+        Patch(facecolor=CELL_COLORS["?"], label="?: unknown (NaN), left out of the loss"),
+    ]
     fig.legend(handles=legend, loc="outside lower center", ncol=3, frameon=False)
     return _save(fig, path)
 
@@ -361,8 +368,10 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
     if len(image_shape) not in (2, 3) or (len(image_shape) == 3 and image_shape[2] != 3):
         raise ValueError(f"image_shape: got {image_shape}, expected (H, W, 3) for RGB or (H, W) for grey images.")
     if math.prod(image_shape) != X.shape[0]:
-        raise ValueError(f"image_shape: got {image_shape} ({math.prod(image_shape)} values), but X has "
-                         f"n_x = {X.shape[0]} rows; one column of X must reshape to one image.")
+        raise ValueError(
+            f"image_shape: got {image_shape} ({math.prod(image_shape)} values), but X has "
+            f"n_x = {X.shape[0]} rows; one column of X must reshape to one image."
+        )
     threshold = check_threshold(threshold)
     m = X.shape[1]
     Y = None if Y is None else _labels(Y, m)
@@ -395,12 +404,20 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
         if len(lines) > max_lines:
             lines = lines[: max_lines - 1] + [(f"+{len(lines) - max_lines + 1} more", UNKNOWN)]
         for row, (text, color) in enumerate(lines):
-            ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -3 - LINE * row),
-                        textcoords="offset points", va="top", fontsize=8, color=color)
-    fig.suptitle(_grid_title(Y is not None, P is not None, threshold), fontsize=10, y=1 - 0.08 / fig.get_figheight(),
-                 va="top")
+            ax.annotate(
+                text,
+                xy=(0, 0),
+                xycoords="axes fraction",
+                xytext=(0, -3 - LINE * row),
+                textcoords="offset points",
+                va="top",
+                fontsize=8,
+                color=color,
+            )
+    fig.suptitle(
+        _grid_title(Y is not None, P is not None, threshold), fontsize=10, y=1 - 0.08 / fig.get_figheight(), va="top"
+    )
     return _save(fig, path)
-
 
 
 def _image_grid(rows: int, cols: int, aspect: float, lines: int):
@@ -414,9 +431,14 @@ def _image_grid(rows: int, cols: int, aspect: float, lines: int):
     fig_width = cols * width + (cols + 1) * gap
     fig_height = header + rows * (title + height + text)
     fig = _figure(fig_width, fig_height, layout=None)
-    grid = {"left": gap / fig_width, "right": 1 - gap / fig_width, "wspace": gap / width,  # fractions of the figure
-            "top": 1 - (header + title) / fig_height, "bottom": text / fig_height,
-            "hspace": (text + title) / height}  # wspace, hspace: fractions of an image's width, height
+    grid = {
+        "left": gap / fig_width,
+        "right": 1 - gap / fig_width,
+        "wspace": gap / width,  # fractions of the figure
+        "top": 1 - (header + title) / fig_height,
+        "bottom": text / fig_height,
+        "hspace": (text + title) / height,
+    }  # wspace, hspace: fractions of an image's width, height
     axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw=grid)
     return fig, axes.ravel()
 
@@ -441,8 +463,10 @@ def _verdicts(names, y, p, threshold: float) -> list[tuple[str, str]]:
 
 def _grid_title(has_y: bool, has_p: bool, threshold: float) -> str:
     if has_y and has_p:
-        return (f"true labels and predictions (predicted: P >= {threshold:g}; the number is P)\n"
-                "black: right   red: wrong (missed / false alarm)   grey: label '?', not scored")
+        return (
+            f"true labels and predictions (predicted: P >= {threshold:g}; the number is P)\n"
+            "black: right   red: wrong (missed / false alarm)   grey: label '?', not scored"
+        )
     if has_y:
         return "true labels: the objects present (grey: label '?', unknown)"
     if has_p:
@@ -525,8 +549,11 @@ def cooccurrence(Y, task_names=None, path=None) -> Figure:
     ax.set_yticks(*_task_ticks(names))
     ax.set_xlabel("given: task k = 1 (column)")
     ax.set_ylabel("task j (row)")
-    ax.set_title("P(task j = 1 | task k = 1), over examples where both are labelled;\n"
-                 "diagonal: the base rate P(task j = 1)", loc="left", fontsize=10)
+    ax.set_title(
+        "P(task j = 1 | task k = 1), over examples where both are labelled;\ndiagonal: the base rate P(task j = 1)",
+        loc="left",
+        fontsize=10,
+    )
     fig.colorbar(image, ax=ax, shrink=0.8, label="P(task j = 1 | task k = 1)")
     return _save(fig, path)
 

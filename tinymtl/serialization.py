@@ -68,7 +68,9 @@ def load(cls, path):
     """A network of class ``cls`` rebuilt from ``path``, on the active backend."""
     arrays = _read(path)
     if str(arrays.get("tinymtl_format", "")) != FORMAT_MARKER or any(key not in arrays for key in _REQUIRED):
-        raise ValueError(f"path: {os.fspath(path)!r} is a .npz file but not a tinymtl model (its tinymtl_format marker or settings are missing).")
+        raise ValueError(
+            f"path: {os.fspath(path)!r} is a .npz file but not a tinymtl model (its tinymtl_format marker or settings are missing)."
+        )
     version = int(arrays["format_version"])
     if version > FORMAT_VERSION:
         raise ValueError(
@@ -80,7 +82,9 @@ def load(cls, path):
     for name, p in net.params.items():
         stored = arrays.get(name)
         if stored is None or stored.shape != p.shape:
-            raise ValueError(f"path: parameter {name} is missing or has shape "
-                             f"{None if stored is None else stored.shape}, expected {p.shape}; the file is damaged.")
+            raise ValueError(
+                f"path: parameter {name} is missing or has shape "
+                f"{None if stored is None else stored.shape}, expected {p.shape}; the file is damaged."
+            )
         net.params[name] = to_device(stored, dtype=net.dtype)
     return net

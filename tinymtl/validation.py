@@ -145,7 +145,9 @@ def as_inputs(X, n_x: int | None, dtype, name: str = "X") -> object:
             if X.shape[1] == n_x
             else " Check that the network's layer_dims[0] matches the data."
         )
-        raise ValueError(f"{name}: got shape {X.shape}, expected ({n_x}, m) with n_x = {n_x} features per column.{hint}")
+        raise ValueError(
+            f"{name}: got shape {X.shape}, expected ({n_x}, m) with n_x = {n_x} features per column.{hint}"
+        )
     if X.shape[1] == 0:
         raise ValueError(f"{name}: got shape {X.shape}, i.e. no examples (m = 0); expected at least one column.")
     xp = array_module(X)

@@ -27,7 +27,9 @@ from ..backend import to_numpy
 from ..validation import check_positive
 
 IMAGE_SIZES = (16, 64)
-PIXEL_OFFSET = 0.5  # X = pixel − PIXEL_OFFSET: inputs centred on 0  # the smallest and largest supported image side, in pixels
+PIXEL_OFFSET = (
+    0.5  # X = pixel − PIXEL_OFFSET: inputs centred on 0  # the smallest and largest supported image side, in pixels
+)
 
 
 class Dataset(NamedTuple):

@@ -40,10 +40,26 @@ OWNER[[SLOT[s] for s in ("housing", "lamp red", "lamp yellow", "lamp green", "la
 LAMPS = np.array([SLOT["lamp red"], SLOT["lamp yellow"], SLOT["lamp green"]], dtype=np.uint8)  # top to bottom
 
 RED = (0.78, 0.10, 0.10)
-SHIRTS = (RED, (0.95, 0.55, 0.10), (0.95, 0.85, 0.15), (0.15, 0.35, 0.90), (0.55, 0.20, 0.75), (0.10, 0.75, 0.80),
-          (0.95, 0.95, 0.95), (0.95, 0.45, 0.70))  # red, orange, yellow, blue, purple, cyan, white, pink
-CARS = (RED, (0.92, 0.92, 0.90), (0.10, 0.10, 0.12), (0.62, 0.64, 0.66), (0.15, 0.30, 0.75), (0.95, 0.80, 0.10),
-        (0.10, 0.45, 0.25), (0.55, 0.15, 0.55))  # red, white, black, silver, blue, yellow, green, purple
+SHIRTS = (
+    RED,
+    (0.95, 0.55, 0.10),
+    (0.95, 0.85, 0.15),
+    (0.15, 0.35, 0.90),
+    (0.55, 0.20, 0.75),
+    (0.10, 0.75, 0.80),
+    (0.95, 0.95, 0.95),
+    (0.95, 0.45, 0.70),
+)  # red, orange, yellow, blue, purple, cyan, white, pink
+CARS = (
+    RED,
+    (0.92, 0.92, 0.90),
+    (0.10, 0.10, 0.12),
+    (0.62, 0.64, 0.66),
+    (0.15, 0.30, 0.75),
+    (0.95, 0.80, 0.10),
+    (0.10, 0.45, 0.25),
+    (0.55, 0.15, 0.55),
+)  # red, white, black, silver, blue, yellow, green, purple
 P_CARS = (0.3, 0.15, 0.1, 0.1, 0.1, 0.1, 0.05, 0.1)
 COLOUR_JITTER = 0.06  # every paint of every image moves by up to this much per channel
 

@@ -1,4 +1,4 @@
-'''Hiding labels: turning entries of Y into "?" (NaN), as real annotators leave them.
+"""Hiding labels: turning entries of Y into "?" (NaN), as real annotators leave them.
 
 One concept: *which labels are missing*. The lecture's Y has "?" where the
 annotator did not say, and the masked loss leaves those entries out. How the
@@ -20,7 +20,7 @@ hiding with the same generator would reuse the very numbers that drew the
 data (with one seed for both, the hidden pedestrian labels fell almost only
 at intersections). :func:`hide_labels` therefore draws from its own stream,
 ``default_rng([HIDING_STREAM, seed])``: one seed for data and "?" is safe.
-'''
+"""
 
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ from .dataset import (
     check_probabilities,
     check_probability,
 )
-from .scenes import CAR, PEDESTRIAN, STOP_SIGN, TRAFFIC_LIGHT, draw_scenes
+from .scenes import draw_scenes
 
 TASKS = ("pedestrian", "car", "stop sign", "traffic light")  # the rows of Y, in the lecture's order
 LIGHT_COLOURS = ("red", "yellow", "green")  # the lamps of a traffic light, top to bottom
@@ -322,7 +322,9 @@ def light_colour_tasks(m=1000, image_size=24, seed=0, *, p_colours=(1 / 3, 1 / 3
     m, options, seed, dtype = _check_common(m, image_size, seed, p_distractor, p_occluder, p_shadow, noise, dtype)
     p_colours = check_distribution("p_colours", p_colours, 3, "one per lamp colour (red, yellow, green)")
     rng = np.random.default_rng(seed)
-    present, intersection = _co_occurring(rng, m, 0.5, (0.9, 0.05), (1.0, 1.0), (0.9, 0.05), (0.9, 0.05))  # a light in each
+    present, intersection = _co_occurring(
+        rng, m, 0.5, (0.9, 0.05), (1.0, 1.0), (0.9, 0.05), (0.9, 0.05)
+    )  # a light in each
     light_colour = rng.choice(3, size=m, p=p_colours)  # (m,)
     cross_road = intersection & (rng.random(m) < P_CROSS_ROAD)
     images, _, _ = draw_scenes(rng, present, light_colour, cross_road, free=False, **options)
