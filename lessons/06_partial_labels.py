@@ -138,7 +138,7 @@ print(f"\nmajority-class accuracy: {baseline:.3f}; figure: {options.out / 'parti
 # At 0% "?" the three ways are the same network on the same data. As the share
 # of "?" grows, the masked network should keep the most accuracy: checked at
 # every share from 70% up, against both others, with a margin of 5 points. At
-# 50% it also leads, by less (0.049 over "drop" in the full run, seed 0): in
+# 50% it also leads, by less (0.044 over "drop" in the full run, seed 0): in
 # these scenes an image's objects go together, so the fully labelled images
 # that "drop" keeps still teach it much of what the others would.
 

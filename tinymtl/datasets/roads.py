@@ -60,17 +60,17 @@ validation images, mean accuracy on 3,000 test images:
 setting                                       one network   four networks  one − four
 ============================================  ============  =============  ========
 250 labels per task (1,000 images)            0.812         0.783          +0.029
-1,000 labels per task (4,000 images)          0.855         0.839          +0.016
+1,000 labels per task (4,000 images)          0.854         0.839          +0.015
 250 per task, ``shared=False``                0.609         0.615          −0.006
 1,000 per task, ``shared=False``              0.655         0.671          −0.016
-every label of 20,000 images                  0.904         0.914          −0.009
+every label of 20,000 images                  0.906         0.911          −0.006
 ============================================  ============  =============  ========
 
 So one network leads while each task has little data of its own, the lead
 shrinks as the data grows, and at 20,000 fully labelled images four networks (each
 with the full width for one task) are slightly ahead; with the sharing off the
 lead is gone. Logistic regression ``MLP([n_x, 4])`` on 4,000 fully labelled
-images reaches 0.858 against the MLP's 0.874: depth helps, but less than on scenes
+images reaches 0.858 against the MLP's 0.875: depth helps, but less than on scenes
 without the context, because the context is partly readable by a linear model
 (the cross road, the colours of a busy image).
 
