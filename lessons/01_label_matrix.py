@@ -43,8 +43,8 @@ MIN_MULTI = 0.25  # the claim needs at least this share of images with two or mo
 # The pixels come **centred**: `X` holds pixel − 0.5, in [−0.5, 0.5], ready to
 # train on. Raw pixels in [0, 1] are all positive, so every weight of a
 # first-layer unit gets a gradient of the same sign and gradient descent
-# zig-zags: the same network, trained for the same epochs, reaches 0.895 mean
-# accuracy on raw pixels against 0.907 on centred ones (`benchmarks/datasets.py`;
+# zig-zags: the same network, trained for the same epochs, reaches 0.893 mean
+# accuracy on raw pixels against 0.908 on centred ones (`benchmarks/datasets.py`;
 # on the first version of these scenes the gap was 0.806 against 0.912). To look
 # at image i, add the 0.5 back: `data.images()[i]` is an (H, W, 3) picture in
 # [0, 1].
