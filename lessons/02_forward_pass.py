@@ -23,8 +23,7 @@ import numpy as np
 
 import tinymtl as tm
 from tinymtl import plots
-from tinymtl.cli import split
-from tinymtl.datasets import road_scenes
+from tinymtl.datasets import holdout, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, "Lesson 02: the forward pass by hand, and why the shared hidden layer matters")
@@ -38,7 +37,7 @@ TOLERANCE = 1e-12  # the hand-written Ŷ must equal the library's to this (float
 MIN_GAIN = 0.01  # how much the hidden layer must add to the mean held-out accuracy of the four tasks
 
 data = road_scenes(m=SIZE["m"], seed=options.seed)
-X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m), all labelled
+(X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m), all labelled
 names = data.task_names
 n_x, m_test = X_test.shape
 

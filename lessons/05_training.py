@@ -29,8 +29,7 @@ import numpy as np
 
 import tinymtl as tm
 from tinymtl import plots
-from tinymtl.cli import split
-from tinymtl.datasets import hide_labels, road_scenes
+from tinymtl.datasets import hide_labels, holdout, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, "Lesson 05: one network with four sigmoid outputs learns four tasks at once")
@@ -53,7 +52,7 @@ MARGIN = 0.10  # how far above its majority-class baseline every task must be
 
 # %%
 data = road_scenes(m=SIZE["m"], seed=options.seed, dtype="float32")
-X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
+(X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
 Y_seen = hide_labels(Y_train, MISSING, seed=options.seed)  # (4, m_train), NaN = "?"
 names = data.task_names
 n_x, m_train = X_train.shape

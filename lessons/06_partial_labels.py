@@ -30,8 +30,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
-from tinymtl.cli import split
-from tinymtl.datasets import hide_labels, road_scenes
+from tinymtl.datasets import hide_labels, holdout, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, 'Lesson 06: masked loss vs dropping vs filling "?" with 0, from 0% to 90% "?"')
@@ -55,7 +54,7 @@ METHODS = ("masked", "drop", "fill 0")
 
 # %%
 data = road_scenes(m=SIZE["m"], seed=options.seed, dtype="float32")
-X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
+(X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
 n_x, m_train = X_train.shape
 n_y = Y_train.shape[0]
 print(f"X_train: {X_train.shape} (n_x, m), Y_train: {Y_train.shape} (n_y, m); X_test: {X_test.shape}")

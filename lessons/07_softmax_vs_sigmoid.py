@@ -29,8 +29,7 @@ from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.baselines import softmax_targets, train_multitask, train_softmax
-from tinymtl.cli import split
-from tinymtl.datasets import road_scenes, single_object_scenes
+from tinymtl.datasets import holdout, road_scenes, single_object_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, "Lesson 07: sigmoid outputs can name several objects per image, softmax cannot")
@@ -53,7 +52,7 @@ RECALL_MARGIN = 0.20  # and its mean recall over the four tasks
 
 # %%
 data = road_scenes(m=SIZE["m"], seed=options.seed, dtype="float32")
-X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m), no "?"
+(X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m), no "?"
 names = data.task_names
 T_train = softmax_targets(Y_train, seed=options.seed)  # (5, m_train): one-hot over 4 objects and "none"
 objects_train = Y_train.sum(axis=0)  # objects per training image: (m_train,)
@@ -115,7 +114,7 @@ print("(recall columns: per object, the share of the images showing it in which 
 
 # %%
 single = single_object_scenes(m=SIZE["m"], seed=options.seed + 1, dtype="float32")
-Xs_train, Ys_train, Xs_test, Ys_test = split(single.X, single.Y, 0.2)  # one 1 per column of Y
+(Xs_train, Ys_train), (Xs_test, Ys_test) = holdout(single.X, single.Y, 0.2)  # one 1 per column of Y
 fair = {}
 for model, train in (("sigmoid", lambda: train_multitask(Xs_train, Ys_train, **TRAINING)[0]),
                      ("softmax", lambda: train_softmax(Xs_train, Ys_train, **TRAINING))):  # fmt: skip

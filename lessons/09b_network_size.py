@@ -29,8 +29,7 @@ from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.baselines import train_multitask, train_separate
-from tinymtl.cli import split
-from tinymtl.datasets import digit_tasks
+from tinymtl.datasets import digit_tasks, holdout
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, "Lesson 09b: multi-task vs separate networks as the hidden layer grows")
@@ -79,7 +78,7 @@ params = {"multi-task": [], "separate networks": []}  # per width (the same on e
 for r in range(SIZE["splits"]):
     seed = options.seed + r  # the split, the initial weights and the shuffling
     digits = digit_tasks(seed=seed, dtype="float32")  # a new shuffle: a new train/test split
-    X_train, Y_train, X_test, Y_test = split(digits.X, digits.Y, TEST)  # (64, m_train), (4, m_train), ...
+    (X_train, Y_train), (X_test, Y_test) = holdout(digits.X, digits.Y, TEST)  # (64, m_train), (4, m_train), ...
     for w, n_1 in enumerate(widths):
         settings = dict(hidden_dims=(n_1,), seed=seed, dtype="float32", epochs=SIZE["epochs"], batch_size=BATCH,
                         progress=False)  # fmt: skip

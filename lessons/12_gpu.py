@@ -32,8 +32,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
-from tinymtl.cli import split
-from tinymtl.datasets import hide_labels, road_scenes
+from tinymtl.datasets import hide_labels, holdout, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, "Lesson 12: one training function on NumPy and on CuPy (or its CPU stand-in)")
@@ -87,7 +86,7 @@ else:
 
 # %%
 data = road_scenes(m=SIZE["m"], seed=options.seed, dtype="float32")
-X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m), float32
+(X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m), float32
 Y_seen = hide_labels(Y_train, MISSING, seed=options.seed)  # (4, m_train), NaN = "?"
 n_x, m_train = X_train.shape
 print(f"X_train: {X_train.shape} (n_x, m) {X_train.dtype}, {X_train.nbytes / 2**20:.0f} MiB; Y_seen: {Y_seen.shape}")

@@ -32,8 +32,7 @@ from matplotlib.figure import Figure  # the Agg canvas: no window, only a file
 import tinymtl as tm
 from tinymtl import plots
 from tinymtl.baselines import train_multitask, train_separate
-from tinymtl.cli import split
-from tinymtl.datasets import digit_tasks, hide_labels
+from tinymtl.datasets import digit_tasks, hide_labels, holdout
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, "Lesson 13: multi-task vs separate networks on scikit-learn's handwritten digits")
@@ -62,7 +61,7 @@ except ImportError as err:
     raise SystemExit(f"Lesson 13 needs scikit-learn for the digits. Install it with: pip install -e \".[datasets]\"\n"
                      f"({err})") from None  # fmt: skip
 names = data.task_names
-X_train, Y_train, X_test, Y_test = split(data.X, data.Y, TEST)  # X: (64, m), Y: (4, m)
+(X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, TEST)  # X: (64, m), Y: (4, m)
 print(f"X_train: {X_train.shape} (n_x, m), X_test: {X_test.shape}; tasks: {', '.join(names)}")
 print("share of 1s per task:", ", ".join(f"{n} {p:.2f}" for n, p in zip(names, data.Y.mean(axis=1))))
 
@@ -83,7 +82,7 @@ fit_options = {"hidden_dims": HIDDEN, "lr": 1e-3, "dtype": "float32", "epochs": 
 def compare(fraction, seed):
     """Held-out reports of the multi-task and the separate networks, with `fraction` of the training labels "?"."""
     digits = digit_tasks(seed=seed, dtype="float32")  # a new shuffle: a new train/test split
-    X_train, Y_train, X_test, Y_test = split(digits.X, digits.Y, TEST)  # (64, m), (4, m)
+    (X_train, Y_train), (X_test, Y_test) = holdout(digits.X, digits.Y, TEST)  # (64, m), (4, m)
     Y_seen = hide_labels(Y_train, fraction, seed=seed)  # (4, m_train), NaN = "?"
     multitask, _ = train_multitask(X_train, Y_seen, seed=seed, **fit_options)
     separate = train_separate(X_train, Y_seen, seed=seed, **fit_options)

@@ -15,6 +15,7 @@ from tinymtl.datasets import (
     digit_tasks,
     drawing,
     hide_labels,
+    holdout,
     light_colour_tasks,
     region_tasks,
     road_scenes,
@@ -296,6 +297,19 @@ def test_split_gives_views_in_order_and_refuses_to_leave_nothing():
         split(X, Y, 5, 5)
     with pytest.raises(ValueError, match="m_test"):
         split(X, Y, 3, 0)
+
+
+def test_holdout_keeps_the_last_share_for_testing():
+    X, Y = np.arange(30.0).reshape(3, 10), np.arange(10.0).reshape(1, 10)
+    (X_train, Y_train), (X_test, Y_test) = holdout(X, Y, 0.2)
+    np.testing.assert_array_equal(Y_test, [[8.0, 9.0]])
+    assert X_train.shape == (3, 8) and np.shares_memory(X_train, X)
+    assert holdout(X, Y, 0.01)[1][0].shape[1] == 1  # at least one test column
+    for bad in (0, 1, 1.5, True, "0.2"):
+        with pytest.raises(ValueError, match="test_fraction: got"):
+            holdout(X, Y, bad)
+    with pytest.raises(ValueError, match="leaves no training example"):
+        holdout(X[:, :1], Y[:, :1], 0.5)
 
 
 @pytest.mark.parametrize(("m_drawn", "m_kept"), [(6_000, 4_000), (20_000, 20_000)])

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import __version__, metrics
 from .backend import BACKENDS, backend_module, get_backend, set_backend
-from .datasets import digit_tasks, hide_labels, road_scenes
+from .datasets import digit_tasks, hide_labels, holdout, road_scenes
 from .gradcheck import check_gradients
 from .network import MLP
 from .optimizers import Adam, GradientDescent, Momentum, RMSProp
@@ -118,17 +118,9 @@ def load_data(args):
     return data.X, data.Y, tuple(data.task_names)
 
 
-def split(X, Y, test_fraction: float):
-    """Train and test columns: the last ``test_fraction`` of the (already random) examples are held out."""
-    m_test = max(1, int(round(X.shape[1] * test_fraction)))
-    if m_test >= X.shape[1]:
-        raise ValueError(f"--test-fraction {test_fraction} leaves no training example out of m = {X.shape[1]}.")
-    return X[:, :-m_test], Y[:, :-m_test], X[:, -m_test:], Y[:, -m_test:]
-
-
 def run_train(args) -> int:
     X, Y, names = load_data(args)
-    X_train, Y_train, X_test, Y_test = split(X, Y, args.test_fraction)
+    (X_train, Y_train), (X_test, Y_test) = holdout(X, Y, args.test_fraction)
     Y_train = hide_labels(Y_train, args.missing, pattern=args.pattern, seed=args.seed)
     net = MLP([X.shape[0], *args.hidden, Y.shape[0]], hidden=args.activation, seed=args.seed, dtype=args.dtype)
     start = time.perf_counter()

@@ -14,7 +14,7 @@ function                   what
 ``light_colour_tasks``     which lamp of the traffic light is lit (transfer learning)
 ``digit_tasks``            scikit-learn's 8×8 digits as 4 tasks (needs scikit-learn)
 ``hide_labels``            turn labels into "?" (NaN): random, per task, per annotator, one task per example
-``split``                  training, validation and test columns
+``split``, ``holdout``      training, validation and test columns; training and test by a fraction
 =========================  ==================================================================
 
 >>> import numpy as np
@@ -25,7 +25,7 @@ function                   what
 ((4, 100), True, False)
 """
 
-from .dataset import Dataset, split
+from .dataset import Dataset, holdout, split
 from .digits import DIGIT_TASKS, digit_tasks
 from .labels import PATTERNS, hide_labels
 from .roads import (
@@ -47,6 +47,7 @@ __all__ = [
     "Dataset",
     "digit_tasks",
     "hide_labels",
+    "holdout",
     "light_colour_tasks",
     "region_tasks",
     "road_scenes",

@@ -82,6 +82,26 @@ def split(X, Y, m_validation: int, m_test: int):
     return (X[:, :first], Y[:, :first]), (X[:, first:second], Y[:, first:second]), (X[:, second:], Y[:, second:])
 
 
+def holdout(X, Y, test_fraction: float):
+    """Training and test pairs ``(X, Y)``: the last ``round(test_fraction · m)`` columns are held out for testing.
+
+    The generators draw every column independently, so taking the last columns is a
+    random split; the pairs are views, not copies.
+
+    >>> X, Y = np.arange(20.0).reshape(2, 10), np.zeros((1, 10))
+    >>> [part[0].shape[1] for part in holdout(X, Y, 0.2)]
+    [8, 2]
+    """
+    m = X.shape[1]
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, Real) or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction: got {test_fraction!r}, expected a number between 0 and 1, e.g. 0.2.")
+    m_test = max(1, round(m * test_fraction))
+    if m_test >= m:
+        raise ValueError(f"test_fraction: {test_fraction} of m = {m} columns leaves no training example; draw more "
+                         "examples or hold out a smaller share.")  # fmt: skip
+    return (X[:, :-m_test], Y[:, :-m_test]), (X[:, -m_test:], Y[:, -m_test:])
+
+
 def check_m(m) -> int:
     """``m`` if it is a positive int (the number of examples)."""
     return int(check_positive("m", m, integer=True))

@@ -51,11 +51,10 @@ def compare_on_road_scenes(m=4000, epochs=8, seed=0):
     """Not graded: softmax against sigmoid outputs on road scenes, scored on images with 2+ objects."""
     import tinymtl as tm
     from tinymtl.baselines import softmax_targets
-    from tinymtl.cli import split
-    from tinymtl.datasets import road_scenes
+    from tinymtl.datasets import holdout, road_scenes
 
     data = road_scenes(m=m, seed=seed, dtype="float32")
-    X_train, Y_train, X_test, Y_test = split(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
+    (X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, 0.2)  # X: (n_x, m), Y: (4, m)
     n_x, n_y = X_train.shape[0], Y_train.shape[0]
     training = {"optimizer": tm.Adam(lr=2e-3), "epochs": epochs, "batch_size": 64, "seed": seed, "progress": False}
     sigmoid_net = tm.MLP([n_x, 64, n_y], output="sigmoid", seed=seed, dtype="float32")
