@@ -43,7 +43,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
-from tinymtl.datasets import road_scenes
+from tinymtl.datasets import QUESTIONS, questions, scene_pairs
 from tinymtl.lesson import claim, elapsed, lesson_options
 
 options = lesson_options(__file__, "Lesson 09c: related helpers help a task with few labels, unrelated ones do not")
@@ -61,27 +61,16 @@ NO_GAIN = 0.01  # and unrelated helpers raise it by at most this much (a loss is
 # %% [markdown]
 # ## The data: pairs of independent road scenes
 #
-# Image A and image B come from `road_scenes` with different seeds. The pixels
-# come centred (pixel − 0.5) and are stacked: X = [X_A; X_B]. The four object labels of
-# A are Y_A (4, m), those of B are Y_B (4, m); the targets are functions of Y_A.
+# Image A and image B come from `road_scenes` with different seeds
+# (`tinymtl.datasets.scene_pairs`). The pixels come centred (pixel − 0.5) and are
+# stacked: X = [X_A; X_B]. The four object labels of A are Y_A (4, m), those of B
+# are Y_B (4, m); the targets are `questions(Y_A)`, four functions of Y_A: "2+
+# objects", "stop sign or light", "pedestrian or light", "pedestrian or sign"
+# (OR is max(y_1, y_2); see `tinymtl/datasets/pairs.py`).
 
 # %%
-QUESTIONS = ("2+ objects", "stop sign or light", "pedestrian or light", "pedestrian or sign")
-
-
-def questions(Y):
-    """The four target questions about an image, (4, m) of 0/1, from its object labels Y (4, m) of 0/1."""
-    pedestrian, car, stop_sign, light = Y  # (m,) each, in the order of data.task_names
-    count = Y.sum(axis=0)  # objects in each image: (m,)
-    either = np.maximum  # y_1 OR y_2
-    answers = [count >= 2, either(stop_sign, light), either(pedestrian, light), either(pedestrian, stop_sign)]
-    return np.stack(answers).astype(Y.dtype)  # (4, m)
-
-
 m_all = SIZE["m"] + SIZE["m_test"]
-scenes_a = road_scenes(m=m_all, seed=options.seed, dtype="float32")
-scenes_b = road_scenes(m=m_all, seed=options.seed + 1_000, dtype="float32")  # independent of A
-X = np.concatenate([scenes_a.X, scenes_b.X])  # [X_A; X_B]: (2·n_x, m_all)
+X, scenes_a, scenes_b = scene_pairs(m_all, seed=options.seed, dtype="float32")  # X = [X_A; X_B]: (2·n_x, m_all)
 n_x = scenes_a.X.shape[0]  # pixels of one image
 X_train, X_test = X[:, : SIZE["m"]], X[:, SIZE["m"] :]  # (2·n_x, m), (2·n_x, m_test)
 helpers = {"related": scenes_a.Y[:, : SIZE["m"]], "unrelated": scenes_b.Y[:, : SIZE["m"]]}  # (4, m) each

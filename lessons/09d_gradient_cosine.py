@@ -35,7 +35,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
-from tinymtl.datasets import road_scenes
+from tinymtl.datasets import QUESTIONS, questions, scene_pairs
 from tinymtl.diagnostics import record_gradient_cosines
 from tinymtl.lesson import claim, elapsed, lesson_options
 
@@ -63,21 +63,7 @@ NEAR_ZERO = 0.08  # and the unrelated pairs' mean cosine is within ± this of 0
 # `p_shadow=0.0` below.
 
 # %%
-QUESTIONS = ("2+ objects", "stop sign or light", "pedestrian or light", "pedestrian or sign")
-
-
-def questions(Y):
-    """The four questions about an image, (4, m) of 0/1, from its object labels Y (4, m) of 0/1."""
-    pedestrian, car, stop_sign, light = Y  # (m,) each, in the order of data.task_names
-    count = Y.sum(axis=0)  # objects in each image: (m,)
-    either = np.maximum  # y_1 OR y_2
-    answers = [count >= 2, either(stop_sign, light), either(pedestrian, light), either(pedestrian, stop_sign)]
-    return np.stack(answers).astype(Y.dtype)  # (4, m)
-
-
-scenes_a = road_scenes(m=SIZE["m"], seed=options.seed, dtype="float32", p_shadow=0.0)
-scenes_b = road_scenes(m=SIZE["m"], seed=options.seed + 1_000, dtype="float32", p_shadow=0.0)  # independent of A
-X = np.concatenate([scenes_a.X, scenes_b.X])  # [X_A; X_B]: (2·n_x, m)
+X, scenes_a, scenes_b = scene_pairs(SIZE["m"], seed=options.seed, dtype="float32", p_shadow=0.0)  # (2·n_x, m)
 Y = np.concatenate([questions(scenes_a.Y), scenes_a.Y, scenes_b.Y])  # (12, m), no "?"
 names = ([f"A: {q}" for q in QUESTIONS] + [f"A: {t}" for t in scenes_a.task_names]
          + [f"B: {t}" for t in scenes_b.task_names])  # fmt: skip

@@ -12,6 +12,7 @@ function                   what
 ``single_object_scenes``   one object per image, one-hot Y (for softmax)
 ``region_tasks``           kind × image region: up to 4·8² related tasks (grid=5: 100)
 ``light_colour_tasks``     which lamp of the traffic light is lit (transfer learning)
+``scene_pairs``            two independent scenes per example; ``questions`` about scene A (09c, 09d)
 ``digit_tasks``            scikit-learn's 8×8 digits as 4 tasks (needs scikit-learn)
 ``hide_labels``            turn labels into "?" (NaN): random, per task, per annotator, one task per example
 ``split``, ``holdout``      training, validation and test columns; training and test by a fraction
@@ -28,6 +29,7 @@ function                   what
 from .dataset import Dataset, holdout, split
 from .digits import DIGIT_TASKS, digit_tasks
 from .labels import PATTERNS, hide_labels
+from .pairs import QUESTIONS, questions, scene_pairs
 from .roads import (
     LIGHT_COLOURS,
     LIGHT_TASKS,
@@ -43,14 +45,17 @@ __all__ = [
     "LIGHT_COLOURS",
     "LIGHT_TASKS",
     "PATTERNS",
+    "QUESTIONS",
     "TASKS",
     "Dataset",
     "digit_tasks",
     "hide_labels",
     "holdout",
     "light_colour_tasks",
+    "questions",
     "region_tasks",
     "road_scenes",
+    "scene_pairs",
     "single_object_scenes",
     "split",
 ]
