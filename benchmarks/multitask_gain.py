@@ -35,8 +35,8 @@ import time
 
 import numpy as np
 
-from tinymtl.baselines import one_vs_separate, train_multitask
-from tinymtl.datasets import hide_labels, road_scenes
+from tinymtl.baselines import labels_per_task_curve, one_vs_separate, train_multitask
+from tinymtl.datasets import road_scenes
 from tinymtl.metrics import per_task_accuracy
 
 M_TRAIN, M_VAL, M_TEST = 20_000, 3_000, 3_000
@@ -66,19 +66,19 @@ def part_small(seeds, sizes: dict) -> None:
     print(f"1. one task per image; {sizes['m_val']:,} validation, {sizes['m_test']:,} test images")
     print(f"{'shared':>7} {'per task':>9} {'seed':>5} {'one net':>8} {'four nets':>10} {'gain':>7} {'s':>5}")
     for shared in (True, False):
-        for per_task in sizes["per_task"]:
-            gains = []
-            for seed in seeds:
-                start = time.perf_counter()
-                train, validation, test = draw(seed, sizes["m_train"], sizes["m_val"], sizes["m_test"], shared)
-                X, Y = (part[:, : 4 * per_task] for part in train)
-                Y_one = hide_labels(Y, pattern="one_task", seed=seed)  # (4, 4·per_task): one label per image
-                one, four = one_vs_four((X, Y_one), validation, test, seed, sizes["epochs"])
-                gains.append((one, four))
-                print(f"{shared!s:>7} {per_task:>9,} {seed:>5} {one:>8.3f} {four:>10.3f} {one - four:>+7.3f} "
-                      f"{time.perf_counter() - start:>5.0f}", flush=True)  # fmt: skip
-            one, four = np.mean(gains, axis=0)
-            print(f"{shared!s:>7} {per_task:>9,} {'mean':>5} {one:>8.3f} {four:>10.3f} {one - four:>+7.3f}", flush=True)
+        curves = []
+        for seed in seeds:
+            start = time.perf_counter()
+            train, validation, test = draw(seed, sizes["m_train"], sizes["m_val"], sizes["m_test"], shared)
+            curve = labels_per_task_curve(*train, validation, test, sizes["per_task"], hidden_dims=HIDDEN, seed=seed,
+                                          epochs=sizes["epochs"], patience=PATIENCE, **FIT)  # fmt: skip
+            curves.append(curve)
+            seconds = time.perf_counter() - start
+            for n, one, four in zip(curve["per_task"], curve["multi-task"], curve["separate networks"]):
+                print(f"{shared!s:>7} {n:>9,} {seed:>5} {one:>8.3f} {four:>10.3f} {one - four:>+7.3f} {seconds:>5.0f}")
+        for k, n in enumerate(sizes["per_task"]):
+            one, four = (np.mean([c[name][k] for c in curves]) for name in ("multi-task", "separate networks"))
+            print(f"{shared!s:>7} {n:>9,} {'mean':>5} {one:>8.3f} {four:>10.3f} {one - four:>+7.3f}", flush=True)
 
 
 def part_full(seeds, sizes: dict) -> None:

@@ -86,10 +86,21 @@ def test_separate_network_j_is_validated_on_task_j_and_stops_at_its_own_best_epo
         np.testing.assert_array_equal(model.predict_proba(X_val)[j], net.predict_proba(X_val)[0])
 
 
-def test_softmax_is_validated_on_the_softmax_targets_of_the_validation_labels():
+def test_softmax_is_validated_on_the_softmax_targets_of_the_validation_labels(monkeypatch):
     X, Y = toy(m=100)
-    model = train_softmax(X, Y, [4], epochs=3, progress=False, validation=(X, Y), patience=1)
+    X_val, Y_val = toy(m=50, seed=1)
+    seen, fit = {}, baselines.fit
+
+    def spy(net, X_train, Y_train, validation=None, **options):
+        seen["validation"] = validation
+        return fit(net, X_train, Y_train, validation=validation, **options)
+
+    monkeypatch.setattr(baselines, "fit", spy)
+    model = train_softmax(X, Y, [4], epochs=3, progress=False, validation=(X_val, Y_val), patience=1)
     assert model.predict_proba(X).shape == (3, 100)
+    X_seen, T_seen = seen["validation"]
+    assert X_seen is X_val
+    np.testing.assert_array_equal(T_seen, softmax_targets(Y_val, seed=0))  # (n_y + 1, m_val), one-hot
 
 
 def test_one_vs_separate_scores_both_models_on_the_test_pair():

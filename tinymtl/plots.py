@@ -38,14 +38,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .backend import to_numpy
-from .datasets.dataset import PIXEL_OFFSET
+from .datasets.dataset import as_images
 from .metrics import _check_probabilities, _check_task_names
 from .validation import as_2d, check_label_values, check_positive, check_threshold
 
 if TYPE_CHECKING:  # for the annotations only: matplotlib is imported when a figure is made
     from matplotlib.figure import Figure
 
-__all__ = ["cooccurrence", "cooccurrence_matrix", "example_grid", "label_matrix", "learning_curves", "task_metric_bars"]
+__all__ = [
+    "accuracy_by_data",
+    "cooccurrence",
+    "cooccurrence_matrix",
+    "example_grid",
+    "label_matrix",
+    "learning_curves",
+    "task_metric_bars",
+]
 
 INSTALL_HINT = 'tinymtl.plots needs matplotlib, an optional dependency: pip install "tinymtl[plots]"'
 DPI = 120
@@ -250,7 +258,7 @@ def accuracy_by_data(curve, path=None) -> Figure:
     """Mean held-out accuracy against labelled examples per task, one line per model, and their difference.
 
     ``curve``: ``{"per_task": sizes, model name: accuracies, ...}``, one accuracy per size
-    (as :func:`tinymtl.demo.labels_per_task_curve` returns it). Left: each model's line on
+    (as :func:`tinymtl.baselines.labels_per_task_curve` returns it). Left: each model's line on
     a log axis of sizes; right: the first model minus the second at each size (above 0:
     the first is more accurate), each bar labelled with its value.
 
@@ -386,13 +394,14 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
     rows = math.ceil(shown / cols)
     max_lines = min(n_y, 7)  # text lines under an image; with more tasks, the 7th says "+r more"
     fig, axes = _image_grid(rows, cols, image_shape[0] / image_shape[1], max_lines)
+    pictures = np.clip(as_images(X[:, :shown], image_shape), 0.0, 1.0)  # (shown, H, W, 3) or (shown, H, W)
     for i, ax in enumerate(axes):
         ax.set_xticks([])
         ax.set_yticks([])
         if i >= shown:
             ax.set_visible(False)
             continue
-        image = np.clip(X[:, i].reshape(image_shape) + PIXEL_OFFSET, 0.0, 1.0)  # (H, W, 3) or (H, W)
+        image = pictures[i]  # (H, W, 3) or (H, W)
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0.0, vmax=1.0)
         ax.set_title(f"#{i}", fontsize=8, pad=2)
         y = None if Y is None else Y[:, i]

@@ -26,10 +26,8 @@ import numpy as np
 from ..backend import to_numpy
 from ..validation import check_positive
 
-IMAGE_SIZES = (16, 64)
-PIXEL_OFFSET = (
-    0.5  # X = pixel − PIXEL_OFFSET: inputs centred on 0  # the smallest and largest supported image side, in pixels
-)
+IMAGE_SIZES = (16, 64)  # the smallest and largest supported image side, in pixels
+PIXEL_OFFSET = 0.5  # X = pixel − PIXEL_OFFSET: inputs centred on 0
 
 
 class Dataset(NamedTuple):
@@ -78,8 +76,7 @@ def split(X, Y, m_validation: int, m_test: int):
     if m_validation + m_test >= m:
         raise ValueError(f"split: m_validation + m_test = {m_validation + m_test} leaves no training example out of "
                          f"m = {m} columns; draw more examples or hold out fewer.")  # fmt: skip
-    first, second = m - m_validation - m_test, m - m_test
-    return (X[:, :first], Y[:, :first]), (X[:, first:second], Y[:, first:second]), (X[:, second:], Y[:, second:])
+    return _consecutive_columns(X, Y, m - m_validation - m_test, m - m_test)
 
 
 def holdout(X, Y, test_fraction: float):
@@ -99,7 +96,13 @@ def holdout(X, Y, test_fraction: float):
     if m_test >= m:
         raise ValueError(f"test_fraction: {test_fraction} of m = {m} columns leaves no training example; draw more "
                          "examples or hold out a smaller share.")  # fmt: skip
-    return (X[:, :-m_test], Y[:, :-m_test]), (X[:, -m_test:], Y[:, -m_test:])
+    return _consecutive_columns(X, Y, m - m_test)
+
+
+def _consecutive_columns(X, Y, *cuts) -> tuple:
+    """``(X, Y)`` pairs of the columns between consecutive ``cuts`` (0 and m implied): views, not copies."""
+    starts, ends = (0, *cuts), (*cuts, X.shape[1])
+    return tuple((X[:, a:b], Y[:, a:b]) for a, b in zip(starts, ends))
 
 
 def check_m(m) -> int:
