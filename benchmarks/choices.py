@@ -15,11 +15,10 @@ R1, 313 for R2). The choices themselves are documented where they live:
 =====================  ==============================================================
 choice                 where
 =====================  ==============================================================
-flat θ, one step       tinymtl/network.py (module docstring), tinymtl/training.py
+flat θ, one step       tinymtl/flat.py (FlatStep: gather dθ, one step), tinymtl/training.py
 loss masked after      tinymtl/losses.py (masked_logistic_loss_and_grad)
 gather columns_of      tinymtl/training.py (columns_of)
 one transfer/epoch     tinymtl/training.py (minibatch_indices)
-dW into dθ             tinymtl/layers.py (linear_backward), tinymtl/network.py (backward)
 =====================  ==============================================================
 """
 
@@ -32,6 +31,7 @@ import time
 import numpy as np
 
 import tinymtl as tm
+from tinymtl import flat
 from tinymtl.activations import sigmoid
 from tinymtl.losses import masked_logistic_loss_and_grad
 from tinymtl.training import columns_of
@@ -65,27 +65,22 @@ def cases(workload, dtype: str):
     columns = rng.permutation(M)[:m_b]
     net = tm.MLP(list(dims), seed=0, dtype=dtype)
     X_b, Y_b = columns_of(X, columns), columns_of(Y, columns)
-    ZL, caches = net.forward(X_b)  # Z[L]: (n_y, m_b); caches[1] = A[1]: (n_1, m_b)
-    Z1 = net.params["W1"] @ X_b  # Z[1]: (n_1, m_b)
-    dZ1 = rng.standard_normal(Z1.shape, dtype=dtype)
-    dW1 = np.empty_like(net.params["W1"])
+    ZL, _ = net.forward(X_b)  # Z[L]: (n_y, m_b)
     _, grads = net.loss_and_grads(X_b, Y_b)
     params = {name: p.copy() for name, p in net.params.items()}
-    theta, dtheta = net.theta.copy(), np.concatenate([g.ravel() for g in grads.values()])
-    per_parameter, flat = tm.Adam(), tm.Adam()
+    packed = {name: p.copy() for name, p in net.params.items()}
+    theta = flat.pack(packed)  # θ: (P,); packed["W1"] etc. are its views
+    flat_step = flat.FlatStep(tm.Adam(), packed, theta)  # gathers the gradients into dθ, then one step
+    per_parameter = tm.Adam()
     host_columns = np.asarray(columns)
     return {
-        "flat θ, one Adam step": (
-            lambda: per_parameter.step(params, grads),
-            lambda: flat.step({"theta": theta}, {"dtheta": dtheta}),
-        ),
+        "flat θ, one Adam step": (lambda: per_parameter.step(params, grads), lambda: flat_step(grads)),
         "loss masked after": (lambda: plain_loss_and_grad(ZL, Y_b), lambda: masked_logistic_loss_and_grad(ZL, Y_b)),
         "gather columns_of": (
             lambda: (X[:, columns], Y[:, columns]),
             lambda: (columns_of(X, columns), columns_of(Y, columns)),
         ),
         "one transfer/epoch": (lambda: tm.to_device(host_columns), lambda: None),
-        "dW into dθ": (lambda: dZ1 @ X_b.T, lambda: np.matmul(dZ1, X_b.T, out=dW1)),
     }
 
 

@@ -144,7 +144,7 @@ def train(backend):
             "seconds": history.seconds,  # per epoch, each ending with its one sync
             "loss": history.loss,  # Python floats: one per epoch
             "P": tm.to_numpy(P),  # device -> host copy: (4, m_test)
-            "theta": tm.to_numpy(net.flat_parameters()),  # every trained parameter, (P,)
+            "theta": np.concatenate([tm.to_numpy(p).ravel() for p in net.params.values()]),  # every parameter: (P,)
             "type": type(P).__module__ + "." + type(P).__name__,  # where the predictions lived
         }
 

@@ -173,7 +173,8 @@ def test_record_is_fit_one_epoch_at_a_time_with_cosines_after_each():
     adam = tm.Adam(lr=0.01)
     for epoch in range(1, 4):
         tm.fit(same, X, Y, optimizer=adam, epochs=1, seed=7 + epoch, batch_size=16, progress=False)
-    np.testing.assert_array_equal(tm.to_numpy(same.theta), tm.to_numpy(net.theta))
+    for name, p in net.params.items():
+        np.testing.assert_array_equal(tm.to_numpy(same.params[name]), tm.to_numpy(p))
 
 
 def test_record_with_fresh_randomness_and_the_default_optimizer():

@@ -74,10 +74,12 @@ def test_a_gradient_leaking_into_question_marks_is_caught(monkeypatch):
     """A loss that forgets the mask in dZ[L] (treats "?" as 0) fails the mask check."""
     from tinymtl import losses
 
-    def leaky(Z, Y, normalizer="m", task_weights=None):
-        return losses.masked_logistic_loss_and_grad(Z, np.nan_to_num(Y), normalizer, task_weights)
+    correct = losses.masked_logistic_loss_and_grad
 
-    monkeypatch.setattr("tinymtl.network.masked_logistic_loss_and_grad", leaky)
+    def leaky(Z, Y, normalizer="m", task_weights=None):
+        return correct(Z, np.nan_to_num(Y), normalizer, task_weights)
+
+    monkeypatch.setattr(losses, "masked_logistic_loss_and_grad", leaky)
     X, Y = data(3, 2, 6, "sigmoid", seed=4, unknown=0.5)
     with pytest.raises(AssertionError, match="not zero at .* '\\?' entries"):
         tm.gradient_check(MLP([3, 4, 2], seed=0), X, Y)

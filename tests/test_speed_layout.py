@@ -1,21 +1,23 @@
 """The speed choices of the training hot path keep the numbers and the API.
 
 Each choice (see benchmarks/README.md) is checked against the plain version it
-replaced: one flat θ with the parameters as views, gradients written into a
-flat dθ, batches gathered with ``columns_of``, the
-loss masked after the fact. Every test runs on
+replaced: one flat θ with the parameters as views and one optimizer step
+on it for small networks, batches gathered with ``columns_of``, the loss
+masked after the fact. Every test runs on
 NumPy and on the strict CuPy stand-in (the ``backend`` fixture of conftest.py).
 """
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
 import tinymtl as tm
-from tinymtl import activations, layers
+from tinymtl import activations, flat
 from tinymtl.losses import masked_logistic_loss_and_grad
-from tinymtl.network import MLP, flat_views
+from tinymtl.network import MLP
 from tinymtl.training import columns_of, minibatch_indices
 
 from .conftest import assert_same
@@ -35,101 +37,68 @@ def data(n_x=5, n_y=3, m=12, seed=0, unknown=0.3):
     return X, Y
 
 
-# --- one flat θ ------------------------------------------------------------------------------
+# --- one flat θ (tinymtl.flat) ----------------------------------------------------------------
 
 
-def test_parameters_are_views_into_theta_in_lecture_order(backend):
+def test_pack_makes_the_parameters_views_into_theta_in_lecture_order(backend):
     net = MLP([5, 4, 3], seed=0)
-    theta = host(net.theta)
+    values = {name: host(p) for name, p in net.params.items()}
+    theta = flat.pack(net.params)
     assert theta.shape == (net.n_params,) == (4 * 5 + 4 + 3 * 4 + 3,)
     start = 0
     for name in ("W1", "b1", "W2", "b2"):  # W1, b1, W2, b2: one after the other, each in C order
-        p = host(net.params[name])
-        assert_same(theta[start : start + p.size].reshape(p.shape), p, f"θ's piece for {name}")
-        start += p.size
-    net.theta[...] = 0.5  # writing into θ writes into every parameter
+        assert_same(host(theta)[start : start + values[name].size].reshape(values[name].shape), values[name], name)
+        start += values[name].size
+    theta[...] = 0.5  # writing into θ writes into every parameter
     assert all((host(p) == 0.5).all() for p in net.params.values())
     net.params["b2"][...] = -1.0  # and writing into a parameter writes into θ
-    assert (host(net.theta)[-3:] == -1.0).all()
+    assert (host(theta)[-3:] == -1.0).all()
 
 
 def test_flat_views_lays_out_the_pieces_in_order():
-    flat = np.arange(10.0)
-    views = flat_views(flat, {"a": (2, 3), "b": (4, 1)})
+    array = np.arange(10.0)
+    views = flat.flat_views(array, {"a": (2, 3), "b": (4, 1)})
     assert_same(views["a"], np.arange(6.0).reshape(2, 3), "a")
     assert_same(views["b"], np.arange(6.0, 10.0).reshape(4, 1), "b")
     views["b"][0, 0] = 100.0
-    assert flat[6] == 100.0
+    assert array[6] == 100.0
 
 
-def test_a_rebound_parameter_is_packed_back_into_theta(backend):
-    net = MLP([3, 2], seed=0)
-    params_dict = net.params
-    new_W = np.full((2, 3), 7.0)
-    net.params["W1"] = tm.to_device(new_W)  # rebinding (as loading does) breaks the link to θ
-    theta = net.flat_parameters()  # ... which this repairs, keeping the values
-    assert net.params is params_dict
-    assert_same(net.params["W1"], new_W, "W1 after repacking")
-    theta[0] = -3.0
-    assert host(net.params["W1"])[0, 0] == -3.0, "W1 is a view into the new θ"
+@pytest.mark.parametrize("fail", [False, True])
+def test_packed_gives_the_values_back_to_the_original_arrays(backend, fail):
+    net = MLP([3, 4, 2], seed=0)
+    originals = dict(net.params)
+    with pytest.raises(RuntimeError) if fail else contextlib.nullcontext():
+        with flat.packed(net.params) as theta:
+            assert net.params["W1"] is not originals["W1"]  # a view of θ inside the block
+            theta[...] = 2.0
+            if fail:
+                raise RuntimeError("stop")
+    for name, p in net.params.items():
+        assert p is originals[name], f"{name} was rebound"
+        assert (host(p) == 2.0).all(), f"{name} did not get θ's values back"
 
 
 def test_fit_trains_a_rebound_parameter():
     X, Y = data()
     net = MLP([5, 4, 3], seed=0)
-    net.params["W1"] = np.full((4, 5), 0.1)  # a new array, not a write into θ
+    net.params["W1"] = np.full((4, 5), 0.1)  # a new array: the next fit packs it like any other
     tm.fit(net, X, Y, optimizer=tm.GradientDescent(lr=0.5), epochs=1, batch_size=4, progress=False)
     assert not np.allclose(host(net.params["W1"]), 0.1), "the rebound W1 was not trained"
-    assert_same(host(net.theta)[:20].reshape(4, 5), net.params["W1"], "θ holds the trained W1")
 
 
-def test_moving_and_loading_keep_theta(backend, tmp_path):
-    net = MLP([3, 4, 2], seed=0)
-    net.save(tmp_path / "net.npz")
-    loaded = MLP.load(tmp_path / "net.npz")
-    for other in (loaded, MLP([3, 4, 2], seed=0).to(backend)):
-        assert_same(other.theta, net.theta, "θ")
-        other.theta[...] = 0.0
-        assert all((host(p) == 0).all() for p in other.params.values()), "params are views of θ"
-
-
-# --- gradients written into one flat dθ ----------------------------------------------------------
-
-
-def test_new_gradients_are_zero_views_into_dtheta(backend):
-    net = MLP([5, 4, 3], seed=0, dtype="float32")
-    dtheta, grads = net.new_gradients()
-    assert_same(dtheta, np.zeros(net.n_params, np.float32), "dθ")
-    assert list(grads) == ["dW1", "db1", "dW2", "db2"]
-    for name, p in net.params.items():
-        assert grads["d" + name].shape == p.shape
-    grads["db2"][...] = 1.0
-    assert (host(dtheta)[-3:] == 1.0).all()
-
-
-@pytest.mark.parametrize("l2", [0.0, 0.3])
-def test_backward_into_dtheta_equals_a_fresh_backward(backend, l2):
+@pytest.mark.parametrize("make_optimizer", [tm.GradientDescent, tm.Momentum, tm.RMSProp, tm.Adam])
+def test_a_flat_step_equals_a_step_per_array_bit_for_bit(backend, make_optimizer):
+    """The speed choice changes the number of calls, not the numbers."""
     X, Y = data()
-    net = MLP([5, 4, 4, 3], seed=0)
-    X, Y, _ = net.check_data(X, Y)
-    dtheta, grads = net.new_gradients()
-    dtheta[...] = 123.0  # stale values must be overwritten, not added to
-    _, written = net.data_cost_and_grads(X, Y, l2, grads=grads)
-    _, fresh = net.data_cost_and_grads(X, Y, l2)
-    assert written is grads
-    for name in fresh:
-        assert_same(written[name], fresh[name], name)
-
-
-def test_linear_backward_writes_into_out_arrays():
-    rng = np.random.default_rng(0)
-    dZ, A_prev, W = rng.standard_normal((3, 5)), rng.standard_normal((4, 5)), rng.standard_normal((3, 4))
-    dW, db = np.empty((3, 4)), np.empty((3, 1))
-    dW_out, db_out, dA_prev = layers.linear_backward(dZ, A_prev, W, dW=dW, db=db)
-    assert dW_out is dW and db_out is db
-    np.testing.assert_allclose(dW, dZ @ A_prev.T, rtol=1e-14)
-    np.testing.assert_allclose(db, dZ.sum(axis=1, keepdims=True), rtol=1e-14)
-    np.testing.assert_allclose(dA_prev, W.T @ dZ, rtol=1e-14)
+    net_flat, net_dict = MLP([5, 4, 3], seed=0), MLP([5, 4, 3], seed=0)
+    flat_step = flat.FlatStep(make_optimizer(lr=0.05), net_flat.params, flat.pack(net_flat.params))
+    per_array = make_optimizer(lr=0.05)
+    for _ in range(3):
+        flat_step(net_flat.loss_and_grads(X, Y, l2=0.1)[1])
+        per_array.step(net_dict.params, net_dict.loss_and_grads(X, Y, l2=0.1)[1])
+    for name in net_flat.params:
+        assert_same(net_flat.params[name], net_dict.params[name], f"{name}: flat vs per array")
 
 
 # --- activations: a new array, Z untouched ------------------------------------------------------
@@ -206,18 +175,3 @@ def test_adam_state_holds_the_averages_v_and_s(backend):
     state = optimizer.state["theta"]
     np.testing.assert_allclose(host(state["v"]), 0.1 * (0.9 * g1 + g2), rtol=1e-15)  # v = (1 − β₁) Σ β₁^(t−k) g_k
     np.testing.assert_allclose(host(state["s"]), 0.01 * (0.99 * g1**2 + g2**2), rtol=1e-15)  # s, likewise with g²
-
-
-def test_one_flat_adam_step_equals_one_step_per_parameter():
-    X, Y = data()
-    net_flat, net_dict = MLP([5, 4, 3], seed=0), MLP([5, 4, 3], seed=0)
-    opt_flat, opt_dict = tm.Adam(lr=0.01), tm.Adam(lr=0.01)
-    for _ in range(3):
-        X_d, Y_d, _ = net_flat.check_data(X, Y)
-        dtheta, grads = net_flat.new_gradients()
-        net_flat.data_cost_and_grads(X_d, Y_d, grads=grads)
-        opt_flat.step({"theta": net_flat.theta}, {"dtheta": dtheta})
-        _, grads_dict = net_dict.loss_and_grads(X, Y)
-        opt_dict.step(net_dict.params, grads_dict)
-    for name in net_flat.params:
-        np.testing.assert_allclose(net_flat.params[name], net_dict.params[name], rtol=1e-14, atol=1e-16)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import tinymtl as tm
+from tinymtl.regularization import l2_cost
 from tinymtl.strict import StrictArray
 
 from .conftest import assert_same
@@ -222,7 +223,7 @@ def test_batch_size_larger_than_m(backend_name):
     history = tm.fit(net, X, Y, optimizer=tm.GradientDescent(lr=0.1), epochs=1, batch_size=1000, l2=0.1, progress=False)
     assert len(history.loss) == 1
     # One batch: the data term is J's at the starting parameters; the L2 term is the end-of-epoch weights'.
-    assert history.loss[0] == pytest.approx(J0_data + float(net.l2_cost(0.1, 10)), rel=1e-14)
+    assert history.loss[0] == pytest.approx(J0_data + float(l2_cost(net.params, 0.1, 10)), rel=1e-14)
     later = tm.fit(net, X, Y, optimizer=tm.GradientDescent(lr=0.1), epochs=3, batch_size=1000, l2=0.1, progress=False)
     assert later.loss[-1] < history.loss[0]
 

@@ -122,3 +122,5 @@ HIDDEN = {
     "sigmoid": (sigmoid, sigmoid_backward),
 }
 OUTPUT = {"sigmoid": sigmoid, "softmax": softmax}
+HIDDEN_ACTIVATIONS = tuple(HIDDEN)  # the names, for argument checks and the command line
+OUTPUTS = tuple(OUTPUT)

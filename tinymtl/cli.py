@@ -24,13 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__, metrics
+from ._deprecated import moved_names
+from .activations import HIDDEN_ACTIVATIONS
 from .backend import BACKENDS, backend_module, get_backend, set_backend
 from .datasets import digit_tasks, hide_labels, holdout, road_scenes
 from .gradcheck import check_gradients
 from .network import MLP
 from .optimizers import Adam, GradientDescent, Momentum, RMSProp
 from .training import fit
-from .validation import DTYPES, HIDDEN_ACTIVATIONS
+from .validation import DTYPES
 
 OPTIMIZERS = {"adam": Adam, "gd": GradientDescent, "momentum": Momentum, "rmsprop": RMSProp}
 USER_ERRORS = (ValueError, TypeError, ImportError, RuntimeError, FileNotFoundError, FloatingPointError)
@@ -216,3 +218,12 @@ def run_info(args) -> int:
     except (ImportError, RuntimeError) as err:
         print(f"GPU: not available ({err})")
     return 0
+
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "split": ("tinymtl._deprecated", "cli_split", "tinymtl.datasets.holdout(X, Y, test_fraction)"),
+        "centred": ("tinymtl._deprecated", "cli_centred", "the data sets' X as it is (already centred: pixel − 0.5)"),
+    },
+)

@@ -59,6 +59,7 @@ from numbers import Integral
 import numpy as np
 
 from .backend import array_module, to_numpy
+from .losses import masked_logistic_loss_and_grad
 from .network import MLP
 from .optimizers import Adam
 from .training import History, fit
@@ -122,13 +123,12 @@ def task_gradients(net, X, Y, layers=None):
     X, Y, _ = net.check_data(X, Y)
     xp = array_module(X)
     ZL, caches = net.forward(X)  # Z[L]: (n_y, m); the cache is only read by backward, so it serves every task
-    _, dZL = net.cost_from_logits(ZL, Y)  # dZ[L] = (A[L] − Y) ⊙ M / m: (n_y, m); row j depends on J_j only
-    _, grads = net.new_gradients()  # one buffer, overwritten by every task's backward pass
+    _, dZL = masked_logistic_loss_and_grad(ZL, Y)  # dZ[L] = (A[L] − Y) ⊙ M / m: (n_y, m); row j depends on J_j only
     dZj = xp.zeros_like(dZL)  # ∂J_j/∂Z[L]: (n_y, m), row j of dZ[L], zeros elsewhere
     rows = []
     for j in range(dZL.shape[0]):
         dZj[j] = dZL[j]
-        net.backward(dZj, caches, grads=grads)  # ∂J_j/∂W[l], ∂J_j/∂b[l] for l = 1..L, into grads
+        grads = net.backward(dZj, caches)  # ∂J_j/∂W[l], ∂J_j/∂b[l] for l = 1..L
         dZj[j] = 0
         rows.append(xp.concatenate([grads[f"{d}{l}"].ravel() for l in chosen for d in ("dW", "db")]))  # g_j: (P,)
     return xp.stack(rows)  # G: (n_y, P_layers)

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backend import array_module
+from .losses import loss_and_grad_from_logits
+from .regularization import l2_cost
 from .validation import check_nonnegative, check_positive
 
 DEFAULT_EPSILON = (
@@ -89,11 +91,11 @@ def check_gradients(
     def cost_and_pattern():
         """J (a float: one sync) and the sign pattern of the hidden activations."""
         ZL, caches = net.forward(X)
-        J, _ = net.cost_from_logits(ZL, Y, l2, normalizer, weights)
-        return float(J), [A > 0 for A in caches[1:]]
+        J_data, _ = loss_and_grad_from_logits(net.output, ZL, Y, normalizer, weights)
+        return float(J_data + l2_cost(net.params, l2, X.shape[1])), [A > 0 for A in caches[1:]]  # J: sync
 
     _check_mask(net, X, Y, normalizer, weights)
-    _, grads = net.cost_and_grads(X, Y, l2, normalizer, weights)
+    _, grads = net.data_loss_and_grads(X, Y, l2, normalizer, weights)  # the analytic gradients of J
     analytic, numeric, names, at_kink = [], [], [], 0
     for name, k in _coordinates(net.params, max_coords, seed):
         theta = net.params[name]
@@ -131,7 +133,7 @@ def _coordinates(params: dict, max_coords, seed):
 def _check_mask(net, X, Y, normalizer, weights) -> None:
     """Assert dZ[L] is exactly 0 wherever the label is "?" (NaN)."""
     ZL, _ = net.forward(X)
-    _, dZL = net.cost_from_logits(ZL, Y, 0.0, normalizer, weights)
+    _, dZL = loss_and_grad_from_logits(net.output, ZL, Y, normalizer, weights)
     xp = array_module(dZL)
     if bool((xp.isnan(Y) & (dZL != 0)).any()):  # sync
         leaked = int(xp.count_nonzero(xp.isnan(Y) & (dZL != 0)))

@@ -4,6 +4,9 @@ One concept: *Z[l] = W[l] A[l−1] + b[l]* for all m examples at once, and the
 three gradients backprop needs from it. Activations live in
 :mod:`tinymtl.activations`; the loop over layers in :mod:`tinymtl.network`.
 
+What it leaves out: the parameters' initial values (:mod:`tinymtl.initialization`),
+the L2 term of dW (:mod:`tinymtl.regularization`) and any layer but the dense one.
+
 Shapes: ``A_prev`` is ``A[l−1]``: ``(n_{l−1}, m)``; ``W`` is ``(n_l, n_{l−1})``;
 ``b`` is ``(n_l, 1)`` and broadcasts over the m columns; ``Z`` is ``(n_l, m)``.
 
@@ -16,8 +19,6 @@ array([[1.5, 2.5]])
 
 from __future__ import annotations
 
-from .backend import array_module
-
 
 def linear_forward(A_prev, W, b):
     """Z[l] = W[l] A[l−1] + b[l].  Z: (n_l, m)."""
@@ -26,7 +27,7 @@ def linear_forward(A_prev, W, b):
     return Z
 
 
-def linear_backward(dZ, A_prev, W, need_dA_prev: bool = True, dW=None, db=None):
+def linear_backward(dZ, A_prev, W, need_dA_prev: bool = True):
     """The gradients of the linear step, given dZ[l] = ∂J/∂Z[l]: (n_l, m).
 
     dW[l]   = dZ[l] A[l−1]ᵀ             (n_l, n_{l−1})
@@ -36,14 +37,8 @@ def linear_backward(dZ, A_prev, W, need_dA_prev: bool = True, dW=None, db=None):
     The 1/m of the cost is already inside dZ (see :mod:`tinymtl.losses`), so
     it does not appear here. ``need_dA_prev=False`` skips dA[0] = ∂J/∂X,
     which training never uses (it is one GEMM as large as dW[1]).
-
-    ``dW`` and ``db``, when given, are arrays to write the results into (NumPy's
-    ``out=``): the network passes views into its flat gradient buffer dθ, so
-    the optimizer can step on all gradients at once without first copying them
-    together (writing into a view costs what a new array costs: measured equal).
     """
-    xp = array_module(dZ)
-    dW = xp.matmul(dZ, A_prev.T, out=dW)  # (n_l, m) @ (m, n_{l-1}) -> (n_l, n_{l-1})
-    db = dZ.sum(axis=1, keepdims=True, out=db)  # (n_l, 1)
+    dW = dZ @ A_prev.T  # (n_l, m) @ (m, n_{l-1}) -> (n_l, n_{l-1})
+    db = dZ.sum(axis=1, keepdims=True)  # (n_l, 1)
     dA_prev = W.T @ dZ if need_dA_prev else None  # (n_{l-1}, n_l) @ (n_l, m) -> (n_{l-1}, m)
     return dW, db, dA_prev

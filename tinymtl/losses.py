@@ -60,11 +60,9 @@ np.float64(0.0)
 
 from __future__ import annotations
 
-import numpy as np
-
 from .activations import sigmoid
-from .backend import array_module, to_device, to_numpy
-from .validation import DTYPES, as_inputs, as_labels, check_choice
+from .backend import array_module
+from .validation import DTYPES, as_inputs, as_labels, as_task_weights, check_choice
 
 NORMALIZERS = ("m", "labelled", "per_task")
 
@@ -142,6 +140,16 @@ def softmax_cross_entropy_and_grad(Z, Y, normalizer: str = "m"):
     return J, dZ
 
 
+def loss_and_grad_from_logits(output: str, Z, Y, normalizer: str = "m", task_weights=None):
+    """J (a 0-d array) and dZ[L] for a network's output: "sigmoid" takes the masked logistic loss, "softmax" cross-entropy.
+
+    No argument checks: the training hot path (``task_weights`` apply to "sigmoid" only).
+    """
+    if output == "sigmoid":
+        return masked_logistic_loss_and_grad(Z, Y, normalizer, task_weights)
+    return softmax_cross_entropy_and_grad(Z, Y, normalizer)
+
+
 def _checked(logits, Y, output: str):
     """Public-function checks: logits finite, Y of the same shape with valid labels."""
     dtype = getattr(logits, "dtype", None)
@@ -175,17 +183,3 @@ def softmax_cross_entropy(logits, Y, normalizer: str = "m") -> float:
     Z, Y = _checked(logits, Y, "softmax")
     check_choice("normalizer", normalizer, NORMALIZERS[:2])
     return float(softmax_cross_entropy_and_grad(Z, Y, normalizer)[0])
-
-
-def as_task_weights(task_weights, n_y: int, dtype):
-    """Per-task weights w as a device column ``(n_y, 1)``; finite and >= 0."""
-    try:
-        host = to_numpy(task_weights).astype(float).reshape(-1)
-    except (TypeError, ValueError):  # strings, ragged lists, None
-        host = None
-    if host is None or host.shape != (n_y,) or not np.all(np.isfinite(host)) or np.any(host < 0):
-        raise ValueError(
-            f"task_weights: got {task_weights!r}, expected {n_y} finite weights >= 0, one per task "
-            f"(a list or array of shape ({n_y},))."
-        )
-    return to_device(host.reshape(n_y, 1), dtype=dtype)

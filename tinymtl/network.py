@@ -16,22 +16,15 @@ input of the next linear step and enough to compute ``g'``; see
 :mod:`tinymtl.activations`). The network holds no state between calls but its
 parameters.
 
-Speed choice: one flat buffer for all parameters. ``net.theta`` is a 1-D
-array θ of all P = Σ_l n_l (n_{l−1} + 1) numbers, laid out W1, b1, W2, b2, ...
-(each in C order); ``params["W1"]`` etc. are reshaped *views* into it, so
-writing into a view writes into θ. The gradients get the same layout
-(:meth:`MLP.new_gradients`): the backward pass writes each ``dW[l]``, ``db[l]``
-into its view of one flat dθ. An elementwise optimizer then updates every
-parameter with one call, ``optimizer.step({"theta": θ}, {"dtheta": dθ})``: a
-handful of NumPy calls per step instead of a handful per parameter array.
-Measured on workload R2 (``[64, 32, 4]``, 313 steps an epoch; see
-benchmarks/README.md): Adam 39 → 13 µs a step, 8 ms of a 48 ms epoch.
-Replace a parameter's values with ``net.params["W1"][...] = new``; rebinding
-``net.params["W1"] = new`` cuts the link to θ (:meth:`MLP.flat_parameters`,
-which :func:`tinymtl.fit` calls, repairs it).
+Training speed lives outside this class: :func:`tinymtl.fit` gathers the
+batches fast and, for small networks, steps on all parameters as one flat θ
+(:mod:`tinymtl.flat`). Here every parameter is an array in ``params`` by name,
+and backward returns new gradient arrays in ``grads`` with the same names.
 
-What it leaves out: convolutions, dropout, batch norm; the output layer is
-always linear followed by sigmoid (multi-task) or softmax (one label).
+What it leaves out: convolutions, dropout, batch norm, skip connections; the
+output layer is always linear followed by sigmoid (multi-task) or softmax (one
+label); argument checks happen once, in :meth:`MLP.loss_and_grads` and
+:meth:`MLP.check_data`, never inside the loop.
 
 >>> import numpy as np
 >>> net = MLP([3, 5, 4], seed=0)                  # n_x = 3, one hidden layer, n_y = 4 tasks
@@ -46,19 +39,18 @@ always linear followed by sigmoid (multi-task) or softmax (one label).
 
 from __future__ import annotations
 
-import math
-
 from . import serialization
-from .activations import HIDDEN, OUTPUT
-from .backend import array_module, backend_module, check_backend_name, get_backend, to_device, to_numpy
+from ._deprecated import DeprecatedMLPMethods, moved_names
+from .activations import HIDDEN, HIDDEN_ACTIVATIONS, OUTPUT, OUTPUTS
+from .backend import array_module, check_backend_name, get_backend, to_device, to_numpy
 from .initialization import INITS, initial_parameters
 from .layers import linear_backward, linear_forward
-from .losses import NORMALIZERS, as_task_weights, masked_logistic_loss_and_grad, softmax_cross_entropy_and_grad
+from .losses import NORMALIZERS, loss_and_grad_from_logits
+from .regularization import l2_cost, l2_gradient
 from .validation import (
-    HIDDEN_ACTIVATIONS,
-    OUTPUTS,
     as_inputs,
     as_labels,
+    as_task_weights,
     check_choice,
     check_dtype,
     check_layer_dims,
@@ -68,7 +60,7 @@ from .validation import (
 )
 
 
-class MLP:
+class MLP(DeprecatedMLPMethods):
     """A dense network ``layer_dims = [n_x, n_1, ..., n_L]`` for n_y = n_L tasks (or classes).
 
     Parameters
@@ -93,8 +85,8 @@ class MLP:
         self.seed = check_seed(seed)
         self.dtype = check_dtype(dtype)
         self.backend = get_backend()
-        self.params = {}
-        self._pack(initial_parameters(self.layer_dims, self.init, seed), self.backend)
+        host = initial_parameters(self.layer_dims, self.init, seed)  # {"W1": (n_1, n_0), "b1": (n_1, 1), ...}
+        self.params = {name: to_device(p, dtype=self.dtype) for name, p in host.items()}
 
     @property
     def n_layers(self) -> int:
@@ -112,31 +104,6 @@ class MLP:
             f"dtype={self.dtype.name!r}, backend={self.backend!r}, params={self.n_params:,})"
         )
 
-    # --- one flat buffer for all parameters (see the module docstring) --------------
-    def _pack(self, values: dict, backend: str) -> None:
-        """Copy ``values`` (arrays by name, host or device) into a new flat θ on ``backend``; params: its views."""
-        xp = backend_module(backend)
-        self.theta = xp.empty(sum(math.prod(p.shape) for p in values.values()), dtype=self.dtype)  # θ: (P,)
-        self.params.update(flat_views(self.theta, {name: p.shape for name, p in values.items()}))
-        for name, p in values.items():
-            self.params[name][...] = to_device(p, dtype=self.dtype, backend=backend)  # into θ
-        self._views = dict(self.params)  # which arrays are θ's views, to notice a rebound parameter
-
-    def flat_parameters(self):
-        """θ: every parameter in one flat array (P,), of which ``params[name]`` are views.
-
-        If a parameter was rebound (``net.params["W1"] = new``) instead of written
-        into, θ is rebuilt from the current values first, so the views hold again.
-        """
-        if any(self.params[name] is not view for name, view in self._views.items()):
-            self._pack(dict(self.params), self.backend)
-        return self.theta
-
-    def new_gradients(self):
-        """dθ: a flat array (P,) of zeros like θ, and ``{"dW1": view, "db1": view, ...}`` into it."""
-        dtheta = array_module(self.theta).zeros_like(self.theta)  # dθ: (P,)
-        return dtheta, flat_views(dtheta, {f"d{name}": p.shape for name, p in self.params.items()})
-
     # --- forward and backward ------------------------------------------------------
     def forward(self, X):
         """Z[L] (the logits, (n_y, m)) and the cache [A[0], ..., A[L−1]] for :meth:`backward`.
@@ -153,63 +120,39 @@ class MLP:
         L = self.n_layers
         return linear_forward(A, self.params[f"W{L}"], self.params[f"b{L}"]), caches  # Z[L]: (n_y, m)
 
-    def backward(self, dZL, caches, l2: float = 0.0, grads: dict | None = None) -> dict:
+    def backward(self, dZL, caches, l2: float = 0.0) -> dict:
         """Gradients {"dW1", "db1", ..., "dWL", "dbL"} from dZ[L] = ∂J/∂Z[L] and the forward cache.
 
         For l = L..1: ``dW[l] = dZ[l] A[l−1]ᵀ + (λ/m) W[l]`` (the second term from the
-        L2 cost ``λ/(2m) Σ_l ‖W[l]‖²``), ``db[l] = Σ_i dZ[l]``, and for l > 1
+        L2 cost, :mod:`tinymtl.regularization`), ``db[l] = Σ_i dZ[l]``, and for l > 1
         ``dZ[l−1] = (W[l]ᵀ dZ[l]) ⊙ g'(Z[l−1])``. dA[0] is never computed.
-
-        The gradients are written into ``grads`` (views into a flat dθ, from
-        :meth:`new_gradients`; a new one when None), which is returned.
         """
         backward_activation = HIDDEN[self.hidden][1]
         m = dZL.shape[1]
-        grads = self.new_gradients()[1] if grads is None else grads
+        grads = {f"d{name}": None for name in self.params}  # keys in the order of params: dW1, db1, ...
         dZ = dZL  # dZ[L]: (n_y, m)
         for l in range(self.n_layers, 0, -1):
-            W, A_prev, dW = self.params[f"W{l}"], caches[l - 1], grads[f"dW{l}"]
-            _, _, dA_prev = linear_backward(dZ, A_prev, W, need_dA_prev=l > 1, dW=dW, db=grads[f"db{l}"])
+            W, A_prev = self.params[f"W{l}"], caches[l - 1]  # W[l]: (n_l, n_{l-1}); A[l-1]: (n_{l-1}, m)
+            dW, db, dA_prev = linear_backward(dZ, A_prev, W, need_dA_prev=l > 1)
             if l2:
-                dW += (l2 / m) * W  # ∂/∂W of λ/(2m) ‖W‖²: (n_l, n_{l-1})
+                dW += l2_gradient(W, l2, m)  # + (λ/m) W[l]: (n_l, n_{l-1})
+            grads[f"dW{l}"], grads[f"db{l}"] = dW, db
             if l > 1:
                 dZ = backward_activation(dA_prev, A_prev)  # dZ[l-1]: (n_{l-1}, m)
         return grads
 
-    def l2_cost(self, l2: float, m: int):
-        """λ/(2m) Σ_l ‖W[l]‖²_F (0 when λ = 0); a 0-d array or 0.0."""
-        if not l2:
-            return 0.0
-        return (l2 / (2 * m)) * sum((W * W).sum() for name, W in self.params.items() if name[0] == "W")
+    def data_loss_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
+        """The data loss (a 0-d device array: no sync) and the gradients of the whole cost J (L2 included).
 
-    def cost_from_logits(self, ZL, Y, l2=0.0, normalizer="m", task_weights=None):
-        """J (a 0-d device array, no sync) and dZ[L] = ∂J/∂Z[L], from the logits Z[L]: (n_y, m).
-
-        The output's loss (masked logistic for sigmoid, cross-entropy for softmax)
-        plus the L2 cost; ``Y`` may hold NaN ("?").
+        The fast path for device ``X``, ``Y`` already checked (:meth:`check_data`):
+        forward, the loss from the logits (:func:`tinymtl.losses.loss_and_grad_from_logits`),
+        backward. The L2 cost is left out of the returned number because
+        :func:`tinymtl.fit` adds it once an epoch instead of once a batch; its
+        gradient is in ``grads``. :meth:`loss_and_grads` returns the whole J.
         """
-        if self.output == "sigmoid":
-            J, dZL = masked_logistic_loss_and_grad(ZL, Y, normalizer, task_weights)
-        else:
-            J, dZL = softmax_cross_entropy_and_grad(ZL, Y, normalizer)
-        return J + self.l2_cost(l2, ZL.shape[1]), dZL
-
-    def data_cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None, grads=None):
-        """The data term of J (the loss, without λ/(2m) Σ‖W‖²) and the full gradients (with it).
-
-        For device X, Y already checked: forward, cost, backward. This is the
-        training hot path (no argument checks, no sync); :func:`tinymtl.fit`
-        adds the L2 cost once per epoch instead of once per batch, and passes
-        the same ``grads`` (see :meth:`backward`) at every step.
-        """
-        ZL, caches = self.forward(X)
-        J_data, dZL = self.cost_from_logits(ZL, Y, 0.0, normalizer, task_weights)
-        return J_data, self.backward(dZL, caches, l2, grads)
-
-    def cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
-        """J (with the L2 cost; a 0-d device array) and the gradients, for device X, Y already checked."""
-        J_data, grads = self.data_cost_and_grads(X, Y, l2, normalizer, task_weights)
-        return J_data + self.l2_cost(l2, X.shape[1]), grads
+        ZL, caches = self.forward(X)  # Z[L]: (n_y, m)
+        J_data, dZL = loss_and_grad_from_logits(self.output, ZL, Y, normalizer, task_weights)
+        return J_data, self.backward(dZL, caches, l2)
 
     # --- the public, checked API -----------------------------------------------------
     def loss_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
@@ -220,8 +163,9 @@ class MLP:
         :mod:`tinymtl.losses`.
         """
         X, Y, weights = self.check_data(X, Y, normalizer, task_weights)
-        J, grads = self.cost_and_grads(X, Y, check_nonnegative("l2", l2), normalizer, weights)
-        return float(J), grads
+        l2 = check_nonnegative("l2", l2)
+        J_data, grads = self.data_loss_and_grads(X, Y, l2, normalizer, weights)
+        return float(J_data + l2_cost(self.params, l2, X.shape[1])), grads  # J: sync
 
     def check_data(self, X, Y, normalizer="m", task_weights=None, names=("X", "Y")):
         """X, Y and the task weights checked and moved to this network's device and dtype.
@@ -261,9 +205,9 @@ class MLP:
     def to(self, backend: str) -> MLP:
         """Move the parameters to ``backend`` ("numpy", "cupy", "strict"), in place; returns self."""
         backend = check_backend_name(backend)
-        host = {name: to_numpy(p) for name, p in self.params.items()}
-        self.params = {}
-        self._pack(host, backend)
+        self.params = {
+            name: to_device(to_numpy(p), dtype=self.dtype, backend=backend) for name, p in self.params.items()
+        }
         self.backend = backend
         return self
 
@@ -274,20 +218,7 @@ class MLP:
     @classmethod
     def load(cls, path) -> MLP:
         """Read a network written by :meth:`save` onto the active backend."""
-        net = serialization.load(cls, path)  # it rebinds net.params[name] to the stored arrays
-        net.flat_parameters()  # back into one flat θ
-        return net
+        return serialization.load(cls, path)
 
 
-def flat_views(flat, shapes: dict) -> dict:
-    """``{name: view}``: consecutive pieces of the 1-D array ``flat``, each reshaped to ``shapes[name]``.
-
-    Laid out in the order of ``shapes`` (W1, b1, W2, ...), each in C order;
-    writing into a view writes into ``flat``.
-    """
-    views, start = {}, 0
-    for name, shape in shapes.items():
-        size = math.prod(shape)
-        views[name] = flat[start : start + size].reshape(shape)
-        start += size
-    return views
+__getattr__ = moved_names(__name__, {"flat_views": ("tinymtl.flat", "flat_views")})

@@ -3,15 +3,15 @@
 One concept: *epochs of mini-batch gradient descent*. Each epoch draws a new
 permutation of the m examples from the seed, cuts it into mini-batches of
 ``batch_size`` columns (the last one may be smaller), and for each batch
-computes ``J`` and the gradients (:meth:`tinymtl.MLP.cost_and_grads`) and
+computes ``J`` and the gradients (:meth:`tinymtl.MLP.data_loss_and_grads`) and
 lets the optimizer update the parameters in place.
 
-Speed choices (each measured in benchmarks/README.md): the batches are
-gathered from ``X`` stored in Fortran order, so that each column is contiguous
-(:func:`columns_of`: only the m_b columns of a batch are copied, never all of
-``X``, and there is no shuffled copy of ``X`` per epoch: memory stays at the
-data plus a batch); the parameters and the gradients are one flat array each,
-so each step is one optimizer call on all of them (see :mod:`tinymtl.network`).
+Speed choices (each measured in ``python -m benchmarks.choices``), both made
+here and nowhere else: the batches are gathered from ``X`` stored in Fortran
+order (:func:`columns_of`: only the m_b columns of a batch are copied, never
+all of ``X``, and memory stays at the data plus a batch); and the parameters
+are packed into one flat θ, so that on a small network each step is one
+optimizer call on all of them (:mod:`tinymtl.flat`).
 
 Early stopping (``patience``, with ``validation``): after each epoch the mean
 validation accuracy over the tasks is compared with the best so far; after
@@ -23,6 +23,9 @@ device and read back once, at the end of the epoch, to record the loss, to
 draw the progress bar and to catch a loss that became NaN or inf. When it
 did, the parameters go back to their values at the start of that epoch and
 :class:`FloatingPointError` names the learning rate as the likely cause.
+
+What it leaves out: learning-rate schedules, gradient clipping, sampling
+weighted by task, and early stopping on anything but mean validation accuracy.
 
 >>> import numpy as np, tinymtl as tm
 >>> rng = np.random.default_rng(0)
@@ -41,10 +44,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import metrics
+from . import flat, metrics
 from .activations import OUTPUT, predicted_class
 from .backend import array_module, to_device
+from .losses import loss_and_grad_from_logits
 from .optimizers import Adam, Optimizer
+from .regularization import l2_cost
 from .validation import check_nonnegative, check_positive
 
 
@@ -138,40 +143,50 @@ def fit(
     rng = np.random.default_rng(seed)
     bar = ProgressBar(epochs, enabled=progress)
     history = History()
-    # Speed choice: the parameters are views into one flat θ (see tinymtl.network), and the gradients
-    # are written into views of one flat dθ made once here, so each step is one optimizer call on θ.
-    theta = net.flat_parameters()  # θ: (P,)
-    dtheta, grads = net.new_gradients()  # dθ: (P,); grads: {"dW1": view into dθ, ...}
-    all_params, all_grads = {"theta": theta}, {"dtheta": dtheta}  # what the optimizer steps on
-    best = _BestEpoch(theta) if patience is not None else None
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
-        snapshot = theta.copy()  # finite (checked): restored on failure
-        total = 0.0  # Σ_batches J_data · m_batch, a device scalar: no sync inside the epoch
-        batches = minibatch_indices(m, batch_size, rng)
-        for b, columns in enumerate(batches, 1):
-            X_batch, Y_batch = columns_of(X, columns), columns_of(Y, columns)  # (n_x, m_b), (n_y, m_b)
-            J_data, _ = net.data_cost_and_grads(X_batch, Y_batch, l2, normalizer, weights, grads)  # into dθ
-            optimizer.step(all_params, all_grads)  # all parameters at once
-            total = total + J_data * X_batch.shape[1]
-            bar.batch(epoch, b, len(batches))
-        history.loss.append(float(total / m + net.l2_cost(l2, m)))  # sync: once per epoch
-        if not (np.isfinite(history.loss[-1]) and _all_finite(theta)):
-            theta[...] = snapshot
-            raise FloatingPointError(
-                f"fit: the training loss or the parameters became inf or NaN in epoch {epoch} (loss "
-                f"{history.loss[-1]}); the learning rate lr={optimizer.lr:g} is the likely cause: try one 10 "
-                f"times smaller. The parameters were restored to their values at the start of epoch {epoch}."
+    with flat.packed(net.params) as theta:  # θ: (P,); until the end of fit, net.params["W1"] etc. are its views
+        step = flat.FlatStep(optimizer, net.params, theta)  # gathers grads into one dθ, steps on θ at once
+        best = _BestEpoch(theta) if patience is not None else None
+        for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
+            history.loss.append(
+                _epoch(net, X, Y, minibatch_indices(m, batch_size, rng), step, l2, normalizer, weights, bar, epoch)
             )
-        if validation is not None:
-            _score(net, *validation, l2, normalizer, weights, history)
-        history.seconds.append(time.perf_counter() - start)
-        bar.epoch_end(epoch, history)
-        if best is not None and best.stop(epoch, history, patience):
-            break
-    if best is not None:
-        history.best_epoch = best.restore()
+            if validation is not None:
+                _score(net, *validation, l2, normalizer, weights, history)
+            history.seconds.append(time.perf_counter() - start)
+            bar.epoch_end(epoch, history)
+            if best is not None and best.stop(epoch, history, patience):
+                break
+        if best is not None:
+            history.best_epoch = best.restore()
     return history
+
+
+def _epoch(net, X, Y, batches, step, l2, normalizer, weights, bar, epoch: int) -> float:
+    """One pass over the mini-batches, each followed by an optimizer ``step``; the epoch's training loss.
+
+    The loss: Σ_batches J_data · m_b / m + λ/(2m) Σ‖W‖² (one sync). If it, or a
+    parameter, is inf or NaN, θ goes back to its start-of-epoch value and a
+    FloatingPointError names the learning rate.
+    """
+    snapshot = step.theta.copy()  # finite (checked at the end of the last epoch): restored on failure
+    total = 0.0  # Σ_batches J_data · m_b, a device scalar: no sync inside the epoch
+    for b, columns in enumerate(batches, 1):
+        X_batch, Y_batch = columns_of(X, columns), columns_of(Y, columns)  # (n_x, m_b), (n_y, m_b)
+        J_data, grads = net.data_loss_and_grads(X_batch, Y_batch, l2, normalizer, weights)
+        step(grads)  # θ ← θ − α · (the optimizer's direction), in place
+        total = total + J_data * X_batch.shape[1]
+        bar.batch(epoch, b, len(batches))
+    m = X.shape[1]
+    loss = float(total / m + l2_cost(net.params, l2, m))  # sync: once per epoch
+    if not (np.isfinite(loss) and _all_finite(step.theta)):
+        step.theta[...] = snapshot
+        raise FloatingPointError(
+            f"fit: the training loss or the parameters became inf or NaN in epoch {epoch} (loss {loss}); the "
+            f"learning rate lr={step.optimizer.lr:g} is the likely cause: try one 10 times smaller. The "
+            f"parameters were restored to their values at the start of epoch {epoch}."
+        )
+    return loss
 
 
 class _BestEpoch:
@@ -210,12 +225,13 @@ def _check_validation(net, validation):
 def _score(net, X_val, Y_val, l2, normalizer, weights, history: History) -> None:
     """Append the validation loss and per-task accuracy and F1 to ``history``."""
     ZL, _ = net.forward(X_val)  # (n_y, m_val)
-    J, _ = net.cost_from_logits(ZL, Y_val, l2, normalizer, weights)
+    J, _ = loss_and_grad_from_logits(net.output, ZL, Y_val, normalizer, weights)
+    J = J + l2_cost(net.params, l2, ZL.shape[1])
     P = OUTPUT[net.output](ZL)  # Ŷ: (n_y, m_val)
     if net.output == "softmax":  # score the predicted class as a one-hot column, per class
         P = predicted_class(P)
     result = metrics.report(Y_val, P)
-    history.val_loss.append(float(J))
+    history.val_loss.append(float(J))  # sync
     history.val_accuracy.append(result.accuracy)
     history.val_f1.append(result.f1)
 

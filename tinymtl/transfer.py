@@ -37,9 +37,10 @@ learning rate for the lower layers while fine-tuning.
 
 from __future__ import annotations
 
+from .activations import OUTPUTS
 from .network import MLP
 from .training import fit
-from .validation import OUTPUTS, as_inputs, check_choice, check_positive
+from .validation import as_inputs, check_choice, check_positive
 
 
 def _check_network(net) -> MLP:

@@ -15,11 +15,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._deprecated import moved_names
 from .backend import array_module, to_device, to_numpy
 
 DTYPES = ("float64", "float32")
-HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
-OUTPUTS = ("sigmoid", "softmax")
 
 
 def check_choice(name: str, value, valid: tuple[str, ...]) -> str:
@@ -181,3 +180,26 @@ def as_labels(Y, n_y: int, m: int, dtype, output: str = "sigmoid", name: str = "
                 "for an unknown class). For several labels per example use output='sigmoid'."
             )
     return Y
+
+
+def as_task_weights(task_weights, n_y: int, dtype):
+    """Per-task weights w as a device column ``(n_y, 1)``; finite and >= 0."""
+    try:
+        host = to_numpy(task_weights).astype(float).reshape(-1)
+    except (TypeError, ValueError):  # strings, ragged lists, None
+        host = None
+    if host is None or host.shape != (n_y,) or not np.all(np.isfinite(host)) or np.any(host < 0):
+        raise ValueError(
+            f"task_weights: got {task_weights!r}, expected {n_y} finite weights >= 0, one per task "
+            f"(a list or array of shape ({n_y},))."
+        )
+    return to_device(host.reshape(n_y, 1), dtype=dtype)
+
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "HIDDEN_ACTIVATIONS": ("tinymtl.activations", "HIDDEN_ACTIVATIONS"),
+        "OUTPUTS": ("tinymtl.activations", "OUTPUTS"),
+    },
+)
