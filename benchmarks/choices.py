@@ -15,7 +15,8 @@ R1, 313 for R2). The choices themselves are documented where they live:
 =====================  ==============================================================
 choice                 where
 =====================  ==============================================================
-flat θ, one step       tinymtl/flat.py (FlatStep: gather dθ, one step), tinymtl/training.py
+flat θ, one step       tinymtl/flat.py (FlatStep), tinymtl/training.py
+backward into dθ       tinymtl/layers.py (linear_backward's out), tinymtl/network.py (backward)
 loss masked after      tinymtl/losses.py (masked_logistic_loss_and_grad)
 gather columns_of      tinymtl/training.py (columns_of)
 one transfer/epoch     tinymtl/training.py (minibatch_indices)
@@ -65,16 +66,25 @@ def cases(workload, dtype: str):
     columns = rng.permutation(M)[:m_b]
     net = tm.MLP(list(dims), seed=0, dtype=dtype)
     X_b, Y_b = columns_of(X, columns), columns_of(Y, columns)
-    ZL, _ = net.forward(X_b)  # Z[L]: (n_y, m_b)
+    ZL, caches = net.forward(X_b)  # Z[L]: (n_y, m_b)
+    _, dZL = masked_logistic_loss_and_grad(ZL, Y_b)  # dZ[L]: (n_y, m_b)
     _, grads = net.loss_and_grads(X_b, Y_b)
     params = {name: p.copy() for name, p in net.params.items()}
     packed = {name: p.copy() for name, p in net.params.items()}
     theta = flat.pack(packed)  # θ: (P,); packed["W1"] etc. are its views
-    flat_step = flat.FlatStep(tm.Adam(), packed, theta)  # gathers the gradients into dθ, then one step
+    flat_step = flat.FlatStep(tm.Adam(), packed, theta)  # dθ and its views flat_step.grads
+    dtheta = flat_step.flat_grads["dtheta"]
+    dtheta[...] = np.concatenate([g.ravel() for g in grads.values()])
+
+    def backward_then_gather():
+        fresh = net.backward(dZL, caches)  # new arrays, then copied into dθ
+        np.concatenate([g.ravel() for g in fresh.values()], out=dtheta)
+
     per_parameter = tm.Adam()
     host_columns = np.asarray(columns)
     return {
-        "flat θ, one Adam step": (lambda: per_parameter.step(params, grads), lambda: flat_step(grads)),
+        "flat θ, one Adam step": (lambda: per_parameter.step(params, grads), flat_step),
+        "backward into dθ": (backward_then_gather, lambda: net.backward(dZL, caches, out=flat_step.grads)),
         "loss masked after": (lambda: plain_loss_and_grad(ZL, Y_b), lambda: masked_logistic_loss_and_grad(ZL, Y_b)),
         "gather columns_of": (
             lambda: (X[:, columns], Y[:, columns]),

@@ -52,11 +52,9 @@ MARGIN = 0.01  # ...and at the largest n_1 by at most 1 point (the margin of les
 # every lesson, the networks train on pixels centred to [−0.5, 0.5].
 
 # %%
-try:
-    data = digit_tasks(seed=options.seed, dtype="float32")
-except ImportError as err:
-    raise SystemExit(f"Lesson 09b needs scikit-learn for the digits. Install it with: pip install -e \".[datasets]\"\n"
-                     f"({err})") from None  # fmt: skip
+data = digit_tasks(
+    seed=options.seed, dtype="float32"
+)  # without scikit-learn: an ImportError that says how to install it
 names = data.task_names
 n_x, m = data.X.shape  # (64, 1797)
 print(f"X: ({n_x}, {m}), tasks: {', '.join(names)}; {TEST:.0%} held out; n_1 in {SIZE['widths']}, "

@@ -55,11 +55,9 @@ MARGIN = 0.01  # the multi-task network may trail the separate ones by at most 1
 # A quarter of the images is held out with every label known.
 
 # %%
-try:
-    data = digit_tasks(seed=options.seed, dtype="float32")
-except ImportError as err:
-    raise SystemExit(f"Lesson 13 needs scikit-learn for the digits. Install it with: pip install -e \".[datasets]\"\n"
-                     f"({err})") from None  # fmt: skip
+data = digit_tasks(
+    seed=options.seed, dtype="float32"
+)  # without scikit-learn: an ImportError that says how to install it
 names = data.task_names
 (X_train, Y_train), (X_test, Y_test) = holdout(data.X, data.Y, TEST)  # X: (64, m), Y: (4, m)
 print(f"X_train: {X_train.shape} (n_x, m), X_test: {X_test.shape}; tasks: {', '.join(names)}")

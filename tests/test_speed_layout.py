@@ -92,13 +92,39 @@ def test_a_flat_step_equals_a_step_per_array_bit_for_bit(backend, make_optimizer
     """The speed choice changes the number of calls, not the numbers."""
     X, Y = data()
     net_flat, net_dict = MLP([5, 4, 3], seed=0), MLP([5, 4, 3], seed=0)
-    flat_step = flat.FlatStep(make_optimizer(lr=0.05), net_flat.params, flat.pack(net_flat.params))
+    step = flat.FlatStep(make_optimizer(lr=0.05), net_flat.params, flat.pack(net_flat.params))
     per_array = make_optimizer(lr=0.05)
+    X, Y, _ = net_flat.check_data(X, Y)
     for _ in range(3):
-        flat_step(net_flat.loss_and_grads(X, Y, l2=0.1)[1])
-        per_array.step(net_dict.params, net_dict.loss_and_grads(X, Y, l2=0.1)[1])
+        net_flat.data_loss_and_grads(X, Y, l2=0.1, out=step.grads)  # into dθ
+        step()
+        per_array.step(net_dict.params, net_dict.data_loss_and_grads(X, Y, l2=0.1)[1])
     for name in net_flat.params:
         assert_same(net_flat.params[name], net_dict.params[name], f"{name}: flat vs per array")
+
+
+def test_step_grads_are_views_into_dtheta_in_the_order_of_theta(backend):
+    net = MLP([5, 4, 3], seed=0, dtype="float32")
+    step = flat.FlatStep(tm.Adam(), net.params, flat.pack(net.params))
+    dtheta = step.flat_grads["dtheta"]
+    assert_same(dtheta, np.zeros(net.n_params, np.float32), "dθ")
+    assert list(step.grads) == ["dW1", "db1", "dW2", "db2"]
+    step.grads["db2"][...] = 1.0
+    assert (host(dtheta)[-3:] == 1.0).all()
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_backward_into_out_equals_a_fresh_backward(backend, l2):
+    X, Y = data()
+    net = MLP([5, 4, 4, 3], seed=0)
+    X, Y, _ = net.check_data(X, Y)
+    step = flat.FlatStep(tm.Adam(), net.params, flat.pack(net.params))
+    step.flat_grads["dtheta"][...] = 123.0  # stale values must be overwritten, not added to
+    _, written = net.data_loss_and_grads(X, Y, l2, out=step.grads)
+    _, fresh = net.data_loss_and_grads(X, Y, l2)
+    assert written is step.grads
+    for name in fresh:
+        assert_same(written[name], fresh[name], name)
 
 
 # --- activations: a new array, Z untouched ------------------------------------------------------

@@ -73,7 +73,7 @@ class DeprecatedMLPMethods:
         from . import flat
         from .backend import array_module
 
-        warn_moved("MLP.new_gradients()", "MLP.backward, which returns new gradient arrays")
+        warn_moved("MLP.new_gradients()", "tinymtl.flat.FlatStep(...).grads")
         dtheta = array_module(self.params["W1"]).zeros(self.n_params, dtype=self.dtype)  # on the parameters' device
         return dtheta, flat.flat_views(dtheta, {f"d{name}": p.shape for name, p in self.params.items()})
 
@@ -95,13 +95,8 @@ class DeprecatedMLPMethods:
 
     def data_cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None, grads=None):
         """The data loss and the gradients; ``grads``, if given, receives them."""
-        warn_moved("MLP.data_cost_and_grads", "MLP.data_loss_and_grads")
-        J_data, fresh = self.data_loss_and_grads(X, Y, l2, normalizer, task_weights)
-        if grads is None:
-            return J_data, fresh
-        for name, g in fresh.items():
-            grads[name][...] = g
-        return J_data, grads
+        warn_moved("MLP.data_cost_and_grads", "MLP.data_loss_and_grads (grads= is now out=)")
+        return self.data_loss_and_grads(X, Y, l2, normalizer, task_weights, out=grads)
 
     def cost_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
         """J (L2 cost included; a 0-d device array) and the gradients, for checked device data."""

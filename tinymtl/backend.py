@@ -22,6 +22,9 @@ User inputs (lists, NumPy arrays) are moved to the active device once, at the
 API boundary, by :func:`to_device`; results stay there until the user asks for
 host arrays with :func:`to_numpy`.
 
+What it leaves out: more than one GPU, streams and memory pools (CuPy's
+defaults serve), and other array libraries (JAX, PyTorch tensors).
+
 >>> import tinymtl as tm
 >>> tm.get_backend()
 'numpy'

@@ -18,6 +18,11 @@ multi-task network and the separate ones on the same data and scores both;
 :func:`labels_per_task_curve` does it from few to many labels per task, each
 example labelled for one task only: where one network beats four, and where it
 stops (``tinymtl demo``, lesson 08).
+
+What it leaves out: tuning each baseline on its own (all three get the same
+hidden layers, optimizer, budget and early stopping), and other multi-task
+architectures (task-specific heads on a shared trunk of a different depth,
+soft parameter sharing).
 """
 
 from __future__ import annotations
@@ -77,7 +82,7 @@ def train_separate(X, Y, hidden_dims, seed=0, lr=1e-3, dtype="float64", validati
     validation: ``(X_val, Y_val)``; network j is scored on row j of ``Y_val`` (so with
     ``patience``, each network stops at its own best epoch).
     """
-    labelled = ~np.isnan(to_numpy(Y))  # (n_y, m) on the host: which columns each task may use
+    labelled = ~np.isnan(to_numpy(Y))  # (n_y, m) on the host (sync): which columns each task may use
     nets, seconds, epoch_seconds = [], 0.0, 0.0
     for j in range(Y.shape[0]):
         columns = to_device(np.flatnonzero(labelled[j]), backend=backend_of(X))  # examples labelled for task j
@@ -102,7 +107,7 @@ def softmax_targets(Y, seed=0) -> np.ndarray:
     several (softmax has room for one); "none" when every label is 0; a column
     of NaN (unknown class) when no label is 1 and some are "?".
     """
-    Y = to_numpy(Y)
+    Y = to_numpy(Y)  # to the host (sync)
     n_y, m = Y.shape
     rng = np.random.default_rng(seed)
     present = Y == 1  # (n_y, m); NaN == 1 is False

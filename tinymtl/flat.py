@@ -9,16 +9,16 @@ parameters and the other way round. The network itself never sees θ: it holds
 
 Why: the optimizers' rules are elementwise, so one call on θ and a flat dθ does
 what one call per parameter array does. On a small network each NumPy call's
-fixed cost (about a microsecond) is most of the work: :class:`FlatStep` gathers
-the gradients into dθ (one ``concatenate``) and makes one optimizer step, a
-handful of NumPy calls instead of a handful per array. Measured
-(``python -m benchmarks.choices``, float32): R2 (``[64, 32, 4]``, 2,176
-parameters) 45 → 19 µs an Adam step, 8 ms of a 35 ms epoch; R1 (820k
-parameters) 1.46 → 1.48 ms, the copy into dθ costing 0.2% of an epoch, so one
-code path serves every size. θ also serves :func:`tinymtl.fit` for its
-snapshots (the start of each epoch, the best epoch): one copy of θ each.
-:func:`packed` lends θ for the length of a ``with`` block and gives the values
-back to the parameters' own arrays at its end.
+fixed cost (about a microsecond) is most of the work: :class:`FlatStep` keeps dθ,
+lets backprop write each gradient into its view of dθ, and makes one optimizer
+step, a handful of NumPy calls instead of a handful per array. Measured
+(``python -m benchmarks.choices``, float32): R2 (``[64, 32, 4]``) 45 → 12 µs an
+Adam step; and gathering freshly made gradients into dθ instead
+(``concatenate``) made a whole R2 epoch 7–9% slower (fit against fit, one
+process). θ also serves :func:`tinymtl.fit` for its snapshots (the start of
+each epoch, the best epoch): one copy of θ each. :func:`packed` lends θ for
+the length of a ``with`` block and gives the values back to the parameters'
+own arrays at its end.
 
 What it leaves out: parameters of mixed dtypes or devices (one network has
 one of each), and keeping θ between calls: each :func:`tinymtl.fit` packs anew, so a
@@ -87,20 +87,21 @@ def packed(params: dict):
 
 
 class FlatStep:
-    """``optimizer.step`` on all of a network's parameters at once: the gradients gathered into one flat dθ.
+    """One optimizer step on all of a network's parameters at once: θ and a flat dθ.
 
-    ``params`` must be views of ``theta`` (:func:`pack`). Each call copies the
-    gradients into dθ (one ``concatenate``) and lets the optimizer make one step
-    on θ: the same update as a step per array (the rules are elementwise), in
-    fewer NumPy calls.
+    ``params`` must be views of ``theta`` (:func:`pack`). :attr:`grads` are views of
+    dθ with the keys of the gradients (``"dW1"``, ``"db1"``, ...): backprop writes
+    into them (``net.backward(..., out=step.grads)``), and a call then lets the
+    optimizer update θ from dθ in one go: the same update as a step per array
+    (the rules are elementwise), in fewer NumPy calls, with no copy of the gradients.
     """
 
     def __init__(self, optimizer, params: dict, theta):
-        self.optimizer, self.params, self.theta = optimizer, params, theta
-        self.dtheta = array_module(theta).empty_like(theta)  # dθ: (P,), rewritten at every step
+        self.optimizer, self.theta = optimizer, theta
+        dtheta = array_module(theta).zeros_like(theta)  # dθ: (P,), rewritten by every backward pass
+        self.grads = flat_views(dtheta, {"d" + name: p.shape for name, p in params.items()})
+        self.flat_params, self.flat_grads = {"theta": theta}, {"dtheta": dtheta}  # what the optimizer sees
 
-    def __call__(self, grads: dict) -> None:
-        """Update the parameters in place from ``grads`` ({"dW1": ..., "db1": ...}, the keys of params with "d")."""
-        xp = array_module(self.theta)
-        xp.concatenate([grads["d" + name].ravel() for name in self.params], out=self.dtheta)  # dθ: (P,)
-        self.optimizer.step({"theta": self.theta}, {"dtheta": self.dtheta})  # all parameters at once
+    def __call__(self) -> None:
+        """θ ← θ − α · (the optimizer's direction from dθ), in place."""
+        self.optimizer.step(self.flat_params, self.flat_grads)

@@ -111,13 +111,13 @@ def check_gradients(
 
 def _central_difference(theta, k: tuple, epsilon: float, cost_and_pattern):
     """(J(θ + ε e_k) − J(θ − ε e_k)) / 2ε, and whether a hidden unit changed sign in between."""
-    original = float(theta[k])
+    original = float(theta[k])  # sync
     theta[k] = original + epsilon
     J_plus, pattern_plus = cost_and_pattern()
     theta[k] = original - epsilon
     J_minus, pattern_minus = cost_and_pattern()
     theta[k] = original  # restore exactly
-    crossed = any(bool((a != b).any()) for a, b in zip(pattern_plus, pattern_minus, strict=True))
+    crossed = any(bool((a != b).any()) for a, b in zip(pattern_plus, pattern_minus, strict=True))  # sync per layer
     return (J_plus - J_minus) / (2 * epsilon), crossed
 
 
@@ -136,7 +136,7 @@ def _check_mask(net, X, Y, normalizer, weights) -> None:
     _, dZL = loss_and_grad_from_logits(net.output, ZL, Y, normalizer, weights)
     xp = array_module(dZL)
     if bool((xp.isnan(Y) & (dZL != 0)).any()):  # sync
-        leaked = int(xp.count_nonzero(xp.isnan(Y) & (dZL != 0)))
+        leaked = int(xp.count_nonzero(xp.isnan(Y) & (dZL != 0)))  # sync
         raise AssertionError(f"gradient_check: dJ/dZ[L] is not zero at {leaked} '?' entries of Y: the mask leaks.")
 
 

@@ -18,6 +18,8 @@ float32 weights are the float64 ones rounded).
 Layers are numbered as in the lecture, 1..L, in the keys ``"W1"``, ``"b1"``,
 ..., ``"WL"``, ``"bL"``; ``layer_dims[0]`` is ``n_x`` (layer 0, the input).
 
+What it leaves out: uniform and orthogonal variants, LSUV, and non-zero biases.
+
 >>> params = initial_parameters([3, 2, 4], init="he", seed=0)
 >>> {k: v.shape for k, v in params.items()}
 {'W1': (2, 3), 'b1': (2, 1), 'W2': (4, 2), 'b2': (4, 1)}

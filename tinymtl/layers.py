@@ -19,6 +19,8 @@ array([[1.5, 2.5]])
 
 from __future__ import annotations
 
+from .backend import array_module
+
 
 def linear_forward(A_prev, W, b):
     """Z[l] = W[l] A[l−1] + b[l].  Z: (n_l, m)."""
@@ -27,7 +29,7 @@ def linear_forward(A_prev, W, b):
     return Z
 
 
-def linear_backward(dZ, A_prev, W, need_dA_prev: bool = True):
+def linear_backward(dZ, A_prev, W, need_dA_prev: bool = True, out: tuple | None = None):
     """The gradients of the linear step, given dZ[l] = ∂J/∂Z[l]: (n_l, m).
 
     dW[l]   = dZ[l] A[l−1]ᵀ             (n_l, n_{l−1})
@@ -37,8 +39,16 @@ def linear_backward(dZ, A_prev, W, need_dA_prev: bool = True):
     The 1/m of the cost is already inside dZ (see :mod:`tinymtl.losses`), so
     it does not appear here. ``need_dA_prev=False`` skips dA[0] = ∂J/∂X,
     which training never uses (it is one GEMM as large as dW[1]).
+
+    ``out``: None (new arrays), or the pair of arrays ``(dW, db)`` to write the
+    results into: :func:`tinymtl.fit` passes views of one flat dθ, so that its
+    optimizer step needs no copy of the gradients (:mod:`tinymtl.flat`).
     """
-    dW = dZ @ A_prev.T  # (n_l, m) @ (m, n_{l-1}) -> (n_l, n_{l-1})
-    db = dZ.sum(axis=1, keepdims=True)  # (n_l, 1)
+    if out is None:
+        dW = dZ @ A_prev.T  # (n_l, m) @ (m, n_{l-1}) -> (n_l, n_{l-1})
+        db = dZ.sum(axis=1, keepdims=True)  # (n_l, 1)
+    else:
+        dW = array_module(dZ).matmul(dZ, A_prev.T, out=out[0])  # the same dW, written into out[0]
+        db = dZ.sum(axis=1, keepdims=True, out=out[1])  # the same db, written into out[1]
     dA_prev = W.T @ dZ if need_dA_prev else None  # (n_{l-1}, n_l) @ (n_l, m) -> (n_{l-1}, m)
     return dW, db, dA_prev

@@ -48,6 +48,9 @@ note ``σ' = σ(1−σ)`` cancels the denominators of ``∂L/∂ŷ``), so::
 With ``normalizer="m"`` and no weights this is the lecture's
 ``dZ[L] = (A[L] − Y) ⊙ M / m``.
 
+What it leaves out: the L2 cost (:mod:`tinymtl.regularization`), losses for
+regression outputs, class-balanced or focal weighting, and label smoothing.
+
 >>> import numpy as np
 >>> Z = np.array([[2.0, -1.0], [0.0, 3.0]])           # logits: (n_y, m) = (2, 2)
 >>> Y = np.array([[1.0, np.nan], [0.0, 1.0]])         # one "?"
@@ -170,7 +173,7 @@ def masked_logistic_loss(logits, Y, normalizer: str = "m", task_weights=None) ->
     Z, Y = _checked(logits, Y, "sigmoid")
     check_choice("normalizer", normalizer, NORMALIZERS)
     weights = None if task_weights is None else as_task_weights(task_weights, Z.shape[0], Z.dtype)
-    return float(masked_logistic_loss_and_grad(Z, Y, normalizer, weights)[0])
+    return float(masked_logistic_loss_and_grad(Z, Y, normalizer, weights)[0])  # sync
 
 
 def softmax_cross_entropy(logits, Y, normalizer: str = "m") -> float:
@@ -182,4 +185,4 @@ def softmax_cross_entropy(logits, Y, normalizer: str = "m") -> float:
     """
     Z, Y = _checked(logits, Y, "softmax")
     check_choice("normalizer", normalizer, NORMALIZERS[:2])
-    return float(softmax_cross_entropy_and_grad(Z, Y, normalizer)[0])
+    return float(softmax_cross_entropy_and_grad(Z, Y, normalizer)[0])  # sync

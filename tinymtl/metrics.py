@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backend import array_module, backend_of, to_numpy
-from .validation import as_2d, check_label_values, check_threshold, examples_of
+from .validation import as_label_matrix, as_probabilities, check_task_names, check_threshold
 
 __all__ = [
     "Report",
@@ -73,31 +73,6 @@ def _backend_of_inputs(*arrays) -> str | None:
     """The backend of the first device array among ``arrays``; None (the active one) if all are host data."""
     on_device = [a for a in arrays if array_module(a) is not np]
     return backend_of(on_device[0]) if on_device else None
-
-
-def _check_labels(Y, backend: str | None):
-    """``Y`` on the device, shape ``(n_y, m)``, entries 0, 1 or NaN ("?")."""
-    Y = as_2d("Y", Y, None, "of shape (n_y, m): one label vector per column", backend)
-    check_label_values(Y)
-    return Y
-
-
-def _check_probabilities(P, shape: tuple[int, int], backend: str | None):
-    """``P`` on the device, shape ``shape`` (that of ``Y``), every entry in [0, 1]."""
-    P = as_2d("P", P, None, "of shape (n_y, m): one probability vector per column", backend)
-    if P.shape != shape:
-        hint = " It looks transposed: pass P.T." if P.shape == shape[::-1] else ""
-        raise ValueError(
-            f"P: got shape {P.shape}, expected {shape}, the shape of Y "
-            f"(n_y = {shape[0]} tasks by m = {shape[1]} examples).{hint}"
-        )
-    valid = (P >= 0) & (P <= 1)  # (n_y, m), False for NaN
-    if not bool(valid.all()):  # sync
-        raise ValueError(
-            f"P: probabilities must lie in [0, 1]; found {examples_of(P, ~valid)}. "
-            "Pass the sigmoid outputs A[L], not the logits Z[L]; NaN means the network diverged."
-        )
-    return P
 
 
 # --- the one counting step --------------------------------------------------------------
@@ -123,8 +98,8 @@ def _counts(Y, P, threshold) -> _Counts:
     """Check the arguments, count on the device, copy the counts to the host once."""
     threshold = check_threshold(threshold)
     backend = _backend_of_inputs(Y, P)
-    Y = _check_labels(Y, backend)
-    P = _check_probabilities(P, Y.shape, backend)
+    Y = as_label_matrix(Y, backend)
+    P = as_probabilities(P, Y.shape, backend)
     xp = array_module(Y)
     n_y, m = Y.shape
 
@@ -142,7 +117,9 @@ def _counts(Y, P, threshold) -> _Counts:
     right = has_label & ~wrong.any(axis=0)  # (m,)
     tally = xp.stack([has_label.sum(), right.sum()])  # (2,)
 
-    counts = to_numpy(xp.concatenate([xp.stack([TP, FP, FN, TN]).ravel(), tally]))  # the one copy: (4 n_y + 2,)
+    counts = to_numpy(
+        xp.concatenate([xp.stack([TP, FP, FN, TN]).ravel(), tally])
+    )  # the one copy to the host (sync): (4 n_y + 2,)
     TP, FP, FN, TN = counts[: 4 * n_y].reshape(4, n_y)
     return _Counts(TP, FP, FN, TN, int(counts[-2]), int(counts[-1]))
 
@@ -199,9 +176,9 @@ def labelled_count(Y) -> np.ndarray:
     >>> labelled_count([[1, 0, float("nan")], [0, 0, 1]])
     array([2, 3])
     """
-    Y = _check_labels(Y, _backend_of_inputs(Y))
+    Y = as_label_matrix(Y, _backend_of_inputs(Y))
     xp = array_module(Y)
-    return to_numpy((~xp.isnan(Y)).sum(axis=1)).astype(np.int64)  # (n_y,)
+    return to_numpy((~xp.isnan(Y)).sum(axis=1)).astype(np.int64)  # to the host (sync): (n_y,)
 
 
 def per_task_accuracy(Y, P, threshold=0.5) -> np.ndarray:
@@ -275,9 +252,9 @@ def per_task_auc(Y, P) -> np.ndarray:
     array([0.875, 0.5  ])
     """
     backend = _backend_of_inputs(Y, P)
-    Y = _check_labels(Y, backend)
-    P = to_numpy(_check_probabilities(P, Y.shape, backend))  # (n_y, m)
-    Y = to_numpy(Y)
+    Y = as_label_matrix(Y, backend)
+    P = to_numpy(as_probabilities(P, Y.shape, backend))  # to the host (sync): (n_y, m)
+    Y = to_numpy(Y)  # to the host (sync): (n_y, m)
     order = np.argsort(P, axis=1, kind="stable")  # (n_y, m): each task's examples, lowest score first
     P, Y = np.take_along_axis(P, order, axis=1), np.take_along_axis(Y, order, axis=1)  # sorted: (n_y, m)
     negative, positive = Y == 0, Y == 1  # (n_y, m), both False at "?"
@@ -373,19 +350,6 @@ class Report:
         return "\n".join(rows)
 
 
-def _check_task_names(task_names, n_y: int) -> tuple[str, ...]:
-    """``task_names`` as a tuple of ``n_y`` strings; ``("task 0", ..., "task n_y-1")`` when None."""
-    if task_names is None:
-        return tuple(f"task {j}" for j in range(n_y))
-    names = tuple(task_names) if not isinstance(task_names, str) else None
-    if names is None or len(names) != n_y or not all(isinstance(n, str) for n in names):
-        raise ValueError(
-            f"task_names: got {task_names!r}, expected a list of {n_y} strings, one per row of Y "
-            "(or None for 'task 0', 'task 1', ...)."
-        )
-    return names
-
-
 def report(Y, P, threshold=0.5, task_names=None) -> Report:
     """All metrics at once, from one counting pass: a :class:`Report` whose ``str`` is an aligned table.
 
@@ -408,7 +372,7 @@ def report(Y, P, threshold=0.5, task_names=None) -> Report:
     """
     c = _counts(Y, P, threshold)
     return Report(
-        names=_check_task_names(task_names, len(c.n)),
+        names=check_task_names(task_names, len(c.n)),
         count=c.n,
         accuracy=_accuracy(c),
         precision=_precision(c),

@@ -17,7 +17,7 @@ input of the next linear step and enough to compute ``g'``; see
 parameters.
 
 Training speed lives outside this class: :func:`tinymtl.fit` gathers the
-batches fast and, for small networks, steps on all parameters as one flat θ
+batches fast and steps on all parameters at once, as one flat θ
 (:mod:`tinymtl.flat`). Here every parameter is an array in ``params`` by name,
 and backward returns new gradient arrays in ``grads`` with the same names.
 
@@ -120,20 +120,24 @@ class MLP(DeprecatedMLPMethods):
         L = self.n_layers
         return linear_forward(A, self.params[f"W{L}"], self.params[f"b{L}"]), caches  # Z[L]: (n_y, m)
 
-    def backward(self, dZL, caches, l2: float = 0.0) -> dict:
+    def backward(self, dZL, caches, l2: float = 0.0, out: dict | None = None) -> dict:
         """Gradients {"dW1", "db1", ..., "dWL", "dbL"} from dZ[L] = ∂J/∂Z[L] and the forward cache.
 
         For l = L..1: ``dW[l] = dZ[l] A[l−1]ᵀ + (λ/m) W[l]`` (the second term from the
         L2 cost, :mod:`tinymtl.regularization`), ``db[l] = Σ_i dZ[l]``, and for l > 1
         ``dZ[l−1] = (W[l]ᵀ dZ[l]) ⊙ g'(Z[l−1])``. dA[0] is never computed.
+
+        ``out``: None (new arrays), or arrays with the same keys to write the
+        gradients into (:func:`tinymtl.fit` passes views of one flat dθ, :mod:`tinymtl.flat`).
         """
         backward_activation = HIDDEN[self.hidden][1]
         m = dZL.shape[1]
-        grads = {f"d{name}": None for name in self.params}  # keys in the order of params: dW1, db1, ...
+        grads = {f"d{name}": None for name in self.params} if out is None else out  # keys in params' order
         dZ = dZL  # dZ[L]: (n_y, m)
         for l in range(self.n_layers, 0, -1):
             W, A_prev = self.params[f"W{l}"], caches[l - 1]  # W[l]: (n_l, n_{l-1}); A[l-1]: (n_{l-1}, m)
-            dW, db, dA_prev = linear_backward(dZ, A_prev, W, need_dA_prev=l > 1)
+            buffers = None if out is None else (out[f"dW{l}"], out[f"db{l}"])
+            dW, db, dA_prev = linear_backward(dZ, A_prev, W, need_dA_prev=l > 1, out=buffers)
             if l2:
                 dW += l2_gradient(W, l2, m)  # + (λ/m) W[l]: (n_l, n_{l-1})
             grads[f"dW{l}"], grads[f"db{l}"] = dW, db
@@ -141,7 +145,7 @@ class MLP(DeprecatedMLPMethods):
                 dZ = backward_activation(dA_prev, A_prev)  # dZ[l-1]: (n_{l-1}, m)
         return grads
 
-    def data_loss_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
+    def data_loss_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None, out=None):
         """The data loss (a 0-d device array: no sync) and the gradients of the whole cost J (L2 included).
 
         The fast path for device ``X``, ``Y`` already checked (:meth:`check_data`):
@@ -149,10 +153,11 @@ class MLP(DeprecatedMLPMethods):
         backward. The L2 cost is left out of the returned number because
         :func:`tinymtl.fit` adds it once an epoch instead of once a batch; its
         gradient is in ``grads``. :meth:`loss_and_grads` returns the whole J.
+        ``out``: see :meth:`backward`.
         """
         ZL, caches = self.forward(X)  # Z[L]: (n_y, m)
         J_data, dZL = loss_and_grad_from_logits(self.output, ZL, Y, normalizer, task_weights)
-        return J_data, self.backward(dZL, caches, l2)
+        return J_data, self.backward(dZL, caches, l2, out)
 
     # --- the public, checked API -----------------------------------------------------
     def loss_and_grads(self, X, Y, l2=0.0, normalizer="m", task_weights=None):
@@ -206,7 +211,8 @@ class MLP(DeprecatedMLPMethods):
         """Move the parameters to ``backend`` ("numpy", "cupy", "strict"), in place; returns self."""
         backend = check_backend_name(backend)
         self.params = {
-            name: to_device(to_numpy(p), dtype=self.dtype, backend=backend) for name, p in self.params.items()
+            name: to_device(to_numpy(p), dtype=self.dtype, backend=backend)  # via the host (sync)
+            for name, p in self.params.items()
         }
         self.backend = backend
         return self

@@ -21,7 +21,11 @@ Speed choices: every update writes into existing arrays (``out=`` and in-place
 operators) with one scratch array per parameter, so a step allocates nothing
 as large as a parameter after the first one. The rules are elementwise, so
 :func:`tinymtl.fit` steps on all of a network's parameters at once, as one
-flat array θ (see :mod:`tinymtl.network`).
+flat array θ (see :mod:`tinymtl.flat`).
+
+What it leaves out: learning-rate schedules, weight decay inside the optimizer
+(AdamW; tinymtl's L2 is a cost, :mod:`tinymtl.regularization`), Nesterov
+momentum, AMSGrad, and gradient clipping.
 
 >>> import numpy as np
 >>> params, grads = {"W1": np.array([[1.0]])}, {"dW1": np.array([[0.5]])}

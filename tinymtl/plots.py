@@ -39,8 +39,7 @@ import numpy as np
 
 from .backend import to_numpy
 from .datasets.dataset import as_images
-from .metrics import _check_probabilities, _check_task_names
-from .validation import as_2d, check_label_values, check_positive, check_threshold
+from .validation import as_2d, as_label_matrix, as_probabilities, check_positive, check_task_names, check_threshold
 
 if TYPE_CHECKING:  # for the annotations only: matplotlib is imported when a figure is made
     from matplotlib.figure import Figure
@@ -92,23 +91,17 @@ def _save(fig: Figure, path) -> Figure:
     return fig
 
 
-def _names(task_names, n_y: int) -> tuple[str, ...]:
-    """``n_y`` task names; ``task 0``, ``task 1``, ... when ``task_names`` is None (the metrics' rule)."""
-    return _check_task_names(task_names, n_y)
-
-
 def _labels(Y, m: int | None = None) -> np.ndarray:
     """``Y`` on the host as a float (n_y, m) array of 0, 1 or NaN; if ``m`` is given, it must have m columns."""
-    Y = as_2d("Y", to_numpy(Y), None, "of shape (n_y, m): one label vector per column", backend="numpy")
-    check_label_values(Y)
+    Y = as_label_matrix(to_numpy(Y), "numpy")  # to the host (a sync for device arrays)
     _check_columns("Y", Y, m)
     return Y
 
 
 def _probabilities(P, shape: tuple[int, int] | None = None) -> np.ndarray:
     """``P`` on the host, of shape ``shape`` (that of ``Y``; any 2-D shape if None), every entry in [0, 1]."""
-    P = to_numpy(P)
-    return _check_probabilities(P, P.shape if shape is None else shape, "numpy")
+    P = to_numpy(P)  # to the host (a sync for device arrays)
+    return as_probabilities(P, P.shape if shape is None else shape, "numpy")
 
 
 def _check_columns(name: str, A: np.ndarray, m: int | None) -> None:
@@ -172,9 +165,9 @@ def learning_curves(history, task_names=None, path=None) -> Figure:
 
     accuracy_ax.set(title="validation accuracy per task", xlabel="epoch", ylabel="accuracy (labelled entries)")
     if history.val_accuracy:
-        accuracy = np.stack([to_numpy(a) for a in history.val_accuracy], axis=1)  # (n_y, epochs)
+        accuracy = np.stack([to_numpy(a) for a in history.val_accuracy], axis=1)  # host values: (n_y, epochs)
         val_epochs = epochs[: accuracy.shape[1]]
-        names = _names(task_names, accuracy.shape[0])
+        names = check_task_names(task_names, accuracy.shape[0])
         many = len(names) > MANY_TASKS
         for name, row in zip(names, accuracy):
             if many:
@@ -218,8 +211,8 @@ def task_metric_bars(results, task_names, metric="accuracy", path=None) -> Figur
     """
     if not results:
         raise ValueError("results: got an empty dict, expected {model name: per-task values of shape (n_y,)}.")
-    table = [np.asarray(to_numpy(v), dtype=float) for v in results.values()]
-    names = _names(task_names, table[0].size if task_names is None else len(task_names))
+    table = [np.asarray(to_numpy(v), dtype=float) for v in results.values()]  # to the host (sync)
+    names = check_task_names(task_names, table[0].size if task_names is None else len(task_names))
     n_y = len(names)
     for name, row in zip(results, table):
         if row.shape != (n_y,):
@@ -311,7 +304,7 @@ def label_matrix(Y, task_names=None, max_examples=40, path=None) -> Figure:
     """
     Y = _labels(Y)
     n_y, m = Y.shape
-    names = _names(task_names, n_y)
+    names = check_task_names(task_names, n_y)
     shown = Y[:, : check_positive("max_examples", max_examples, integer=True)]  # (n_y, k)
     k = shown.shape[1]
     symbols = np.where(np.isnan(shown), "?", np.where(shown == 1, "1", "0"))  # (n_y, k)
@@ -371,7 +364,7 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
 
     Example: ``example_grid(X_val, (24, 24, 3), Y_val, net.predict_proba(X_val), names, path="examples.png")``.
     """
-    X = as_2d("X", to_numpy(X), None, "of shape (n_x, m): one image per column", backend="numpy")
+    X = as_2d("X", to_numpy(X), None, "of shape (n_x, m): one image per column", backend="numpy")  # host (sync)
     image_shape = tuple(image_shape)
     if len(image_shape) not in (2, 3) or (len(image_shape) == 3 and image_shape[2] != 3):
         raise ValueError(f"image_shape: got {image_shape}, expected (H, W, 3) for RGB or (H, W) for grey images.")
@@ -387,7 +380,7 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
     if P is not None:
         _check_columns("P", P, m)
     n_y = next((A.shape[0] for A in (Y, P) if A is not None), 0)
-    names = _names(task_names, n_y) if n_y else ()
+    names = check_task_names(task_names, n_y) if n_y else ()
 
     shown = min(check_positive("n", n, integer=True), m)
     cols = min(shown, max(4, math.ceil(math.sqrt(shown))))
@@ -534,7 +527,7 @@ def cooccurrence(Y, task_names=None, path=None) -> Figure:
     Y = _labels(Y)
     C, N = cooccurrence_matrix(Y)
     n_y = C.shape[0]
-    names = _names(task_names, n_y)
+    names = check_task_names(task_names, n_y)
     labelled = (~np.isnan(Y)).sum(axis=1)  # (n_y,)
     base = np.where(labelled > 0, (Y == 1).sum(axis=1) / np.maximum(labelled, 1), np.nan)  # P(task j = 1): (n_y,)
     off_diagonal = np.where(np.eye(n_y, dtype=bool), np.nan, C)  # the diagonal is drawn grey, as "bad" values

@@ -10,6 +10,10 @@ so loading never runs code) holding:
 
 A missing file raises ``FileNotFoundError``; a corrupt file, another program's
 ``.npz``, a newer format or parameters of the wrong shape raise ``ValueError``.
+
+What it leaves out: the optimizer's state and the training history (a file
+holds a network to predict with or to start from, not a paused training run),
+and other formats (ONNX, PyTorch's ``state_dict``).
 """
 
 from __future__ import annotations

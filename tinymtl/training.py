@@ -144,7 +144,7 @@ def fit(
     bar = ProgressBar(epochs, enabled=progress)
     history = History()
     with flat.packed(net.params) as theta:  # θ: (P,); until the end of fit, net.params["W1"] etc. are its views
-        step = flat.FlatStep(optimizer, net.params, theta)  # gathers grads into one dθ, steps on θ at once
+        step = flat.FlatStep(optimizer, net.params, theta)  # dθ, its views step.grads, one step on θ
         best = _BestEpoch(theta) if patience is not None else None
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
@@ -169,18 +169,19 @@ def _epoch(net, X, Y, batches, step, l2, normalizer, weights, bar, epoch: int) -
     parameter, is inf or NaN, θ goes back to its start-of-epoch value and a
     FloatingPointError names the learning rate.
     """
-    snapshot = step.theta.copy()  # finite (checked at the end of the last epoch): restored on failure
+    theta = step.theta  # θ: (P,)
+    snapshot = theta.copy()  # finite (checked at the end of the last epoch): restored on failure
     total = 0.0  # Σ_batches J_data · m_b, a device scalar: no sync inside the epoch
     for b, columns in enumerate(batches, 1):
         X_batch, Y_batch = columns_of(X, columns), columns_of(Y, columns)  # (n_x, m_b), (n_y, m_b)
-        J_data, grads = net.data_loss_and_grads(X_batch, Y_batch, l2, normalizer, weights)
-        step(grads)  # θ ← θ − α · (the optimizer's direction), in place
+        J_data, _ = net.data_loss_and_grads(X_batch, Y_batch, l2, normalizer, weights, out=step.grads)  # into dθ
+        step()  # θ ← θ − α · (the optimizer's direction), in place
         total = total + J_data * X_batch.shape[1]
         bar.batch(epoch, b, len(batches))
     m = X.shape[1]
     loss = float(total / m + l2_cost(net.params, l2, m))  # sync: once per epoch
-    if not (np.isfinite(loss) and _all_finite(step.theta)):
-        step.theta[...] = snapshot
+    if not (np.isfinite(loss) and _all_finite(theta)):
+        theta[...] = snapshot
         raise FloatingPointError(
             f"fit: the training loss or the parameters became inf or NaN in epoch {epoch} (loss {loss}); the "
             f"learning rate lr={step.optimizer.lr:g} is the likely cause: try one 10 times smaller. The "
@@ -211,7 +212,7 @@ class _BestEpoch:
 
 def _all_finite(theta) -> bool:
     """Whether every parameter in θ is finite (one sync)."""
-    return bool(array_module(theta).isfinite(theta).all())
+    return bool(array_module(theta).isfinite(theta).all())  # sync
 
 
 def _check_validation(net, validation):

@@ -7,6 +7,10 @@ on the device and read back one boolean each (a sync, once per call).
 
 The converting checks (:func:`as_inputs`, :func:`as_labels`) are also where
 user data is moved to the device, once, in the network's dtype.
+
+What it leaves out: checks inside the training loop (the hot path trusts what
+was checked once), and repairing bad input (a NaN in ``X`` is an error, never
+imputed).
 """
 
 from __future__ import annotations
@@ -180,6 +184,44 @@ def as_labels(Y, n_y: int, m: int, dtype, output: str = "sigmoid", name: str = "
                 "for an unknown class). For several labels per example use output='sigmoid'."
             )
     return Y
+
+
+def as_label_matrix(Y, backend: str | None):
+    """``Y`` on the device, shape ``(n_y, m)``, entries 0, 1 or NaN ("?")."""
+    Y = as_2d("Y", Y, None, "of shape (n_y, m): one label vector per column", backend)
+    check_label_values(Y)
+    return Y
+
+
+def as_probabilities(P, shape: tuple[int, int], backend: str | None):
+    """``P`` on the device, shape ``shape`` (that of ``Y``), every entry in [0, 1]."""
+    P = as_2d("P", P, None, "of shape (n_y, m): one probability vector per column", backend)
+    if P.shape != shape:
+        hint = " It looks transposed: pass P.T." if P.shape == shape[::-1] else ""
+        raise ValueError(
+            f"P: got shape {P.shape}, expected {shape}, the shape of Y "
+            f"(n_y = {shape[0]} tasks by m = {shape[1]} examples).{hint}"
+        )
+    valid = (P >= 0) & (P <= 1)  # (n_y, m), False for NaN
+    if not bool(valid.all()):  # sync
+        raise ValueError(
+            f"P: probabilities must lie in [0, 1]; found {examples_of(P, ~valid)}. "
+            "Pass the sigmoid outputs A[L], not the logits Z[L]; NaN means the network diverged."
+        )
+    return P
+
+
+def check_task_names(task_names, n_y: int) -> tuple[str, ...]:
+    """``task_names`` as a tuple of ``n_y`` strings; ``("task 0", ..., "task n_y-1")`` when None."""
+    if task_names is None:
+        return tuple(f"task {j}" for j in range(n_y))
+    names = tuple(task_names) if not isinstance(task_names, str) else None
+    if names is None or len(names) != n_y or not all(isinstance(n, str) for n in names):
+        raise ValueError(
+            f"task_names: got {task_names!r}, expected a list of {n_y} strings, one per row of Y "
+            "(or None for 'task 0', 'task 1', ...)."
+        )
+    return names
 
 
 def as_task_weights(task_weights, n_y: int, dtype):

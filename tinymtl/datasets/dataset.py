@@ -14,6 +14,9 @@ zig-zags; measured on road scenes (benchmarks/datasets.py), the default network
 reaches 0.893 mean accuracy from [0, 1] pixels and 0.908 from centred ones in the
 same 20 epochs.
 To look at an example, :meth:`Dataset.images` adds the 0.5 back.
+
+What it leaves out: per-pixel standardisation (dividing by each pixel's
+standard deviation) and data augmentation.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def as_images(X, image_shape) -> np.ndarray:
 
     Picture i is ``X[:, i] + 0.5`` reshaped in C order (rows, columns, channels).
     """
-    X = to_numpy(X)
+    X = to_numpy(X)  # to the host (sync)
     return (X.T + PIXEL_OFFSET).reshape(X.shape[1], *image_shape)  # Xᵀ + 0.5: (m, n_x) -> (m, *image_shape)
 
 

@@ -18,6 +18,9 @@ task (row of Y)    positive digits  note
 
 The data (1,797 images, 8×8 grayscale, values 0–16) ships with scikit-learn:
 no download. scikit-learn is an optional extra of tinymtl.
+
+What it leaves out: larger digit sets (MNIST needs a download) and labels
+that are not functions of the digit.
 """
 
 from __future__ import annotations

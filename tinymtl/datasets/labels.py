@@ -20,6 +20,9 @@ hiding with the same generator would reuse the very numbers that drew the
 data (with one seed for both, the hidden pedestrian labels fell almost only
 at intersections). :func:`hide_labels` therefore draws from its own stream,
 ``default_rng([HIDING_STREAM, seed])``: one seed for data and "?" is safe.
+
+What it leaves out: wrong labels (a "?" is missing, never flipped) and "?"
+that depend on the image itself (hard images left unlabelled more often).
 """
 
 from __future__ import annotations
@@ -103,7 +106,7 @@ def _hiding_rng(seed) -> np.random.Generator:
 
 def _label_copy(Y) -> np.ndarray:
     """``Y`` as a new float host array ``(n_y, m)`` of 0, 1 and NaN, or a ValueError."""
-    Y = np.array(to_numpy(Y))  # a copy, on the host
+    Y = np.array(to_numpy(Y))  # a copy, on the host (sync)
     if Y.dtype.kind not in "biuf" or Y.ndim != 2:
         raise ValueError(f"Y: got an array of shape {Y.shape} and dtype {Y.dtype}, expected a 2-D array (n_y, m) "
                          "of 0/1 labels (NaN = '?').")  # fmt: skip

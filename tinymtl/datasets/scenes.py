@@ -19,6 +19,10 @@ be seen": at least half of it, and none of an absent object.
 
 Sizes are in units of ``image_size / 24`` pixels, so a 32×32 image shows the
 same scene with more detail.
+
+What it leaves out: more than one object of a kind per image, a true
+perspective projection (cars and pedestrians only grow towards the bottom),
+weather and night.
 """
 
 from __future__ import annotations
