@@ -24,21 +24,28 @@
 # We measure it by comparing each task's held-out accuracy with the accuracy of
 # always answering that task's commoner label (the majority-class baseline).
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+MISSING = 0.3  # the share of training labels turned into "?"
+HIDDEN = (128, 64)  # n_1, n_2: the sizes of the two shared hidden layers
+
 # %%
 import numpy as np
 
 import tinymtl as tm
 from tinymtl import plots
 from tinymtl.datasets import hide_labels, holdout, road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 05: one network with four sigmoid outputs learns four tasks at once")
+options = lesson_options("05_training", "Lesson 05: one network with four sigmoid outputs learns four tasks at once",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
-# m: images drawn (20% held out); hidden: the sizes n_1, n_2 of the hidden layers; epochs of mini-batches.
-FULL = dict(m=25_000, hidden=(128, 64), epochs=15)
-QUICK = dict(m=10_000, hidden=(128, 64), epochs=10)
-SIZE = QUICK if options.quick else FULL
-MISSING = 0.3  # the share of training labels turned into "?"
+# m: images drawn (20% held out); epochs of mini-batches.
+FULL_RUN = dict(m=25_000, epochs=15)
+QUICK_RUN = dict(m=10_000, epochs=10)
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 BATCH = 128  # examples per mini-batch
 MARGIN = 0.10  # how far above its majority-class baseline every task must be
 
@@ -59,7 +66,7 @@ n_x, m_train = X_train.shape
 labelled_share = float(np.mean(~np.isnan(Y_seen)))  # share of the 4·m_train labels that are 0 or 1
 print(f"X_train: {X_train.shape} (n_x, m), Y_seen: {Y_seen.shape} (n_y, m), {1 - labelled_share:.0%} '?'")
 print(f"X_test:  {X_test.shape}, every label known")
-plots.label_matrix(Y_seen, names, path=options.out / "label_matrix.png")
+show(plots.label_matrix(Y_seen, names, path=options.out / "label_matrix.png"))
 
 # %% [markdown]
 # ## The network and the training loop
@@ -70,11 +77,11 @@ plots.label_matrix(Y_seen, names, path=options.out / "label_matrix.png")
 # held-out images (the `validation` pair).
 
 # %%
-net = tm.MLP([n_x, *SIZE["hidden"], 4], hidden="relu", output="sigmoid", seed=options.seed, dtype="float32")
+net = tm.MLP([n_x, *HIDDEN, 4], hidden="relu", output="sigmoid", seed=options.seed, dtype="float32")
 print(net)
 history = tm.fit(net, X_train, Y_seen, optimizer=tm.Adam(lr=1e-3), epochs=SIZE["epochs"], batch_size=BATCH,
                  seed=options.seed, validation=(X_test, Y_test), progress=False)  # fmt: skip
-plots.learning_curves(history, names, path=options.out / "learning_curves.png")
+show(plots.learning_curves(history, names, path=options.out / "learning_curves.png"))
 
 # %% [markdown]
 # ## Why the training J sits below the validation J
@@ -117,7 +124,7 @@ gain = report.accuracy - baseline  # (4,)
 print(f"\n{'task':<14} {'majority':>9} {'baseline':>9} {'network':>8} {'gain':>7}")
 for j, name in enumerate(names):
     print(f"{name:<14} {int(majority[j, 0]):>9} {baseline[j]:>9.3f} {report.accuracy[j]:>8.3f} {gain[j]:>+7.3f}")
-plots.example_grid(X_test, data.image_shape, Y_test, P_test, names, n=16, path=options.out / "examples.png")
+show(plots.example_grid(X_test, data.image_shape, Y_test, P_test, names, n=16, path=options.out / "examples.png"))
 print(f"\nfigures in {options.out}: label_matrix.png, learning_curves.png, examples.png")
 
 # %% [markdown]
@@ -135,3 +142,18 @@ claim("one network with four sigmoid outputs learns all four tasks at once (lect
       + f"; smallest gain {gain[weakest]:+.3f} ({names[weakest]})",
       holds=bool(np.all(gain >= MARGIN)))  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `MISSING = 0.9`: nine labels in ten are "?". Which task do you expect to
+#    fall closest to its baseline, and does the closing check still hold? (The
+#    table of gains answers; a failed check stops the notebook with
+#    `ClaimNotShown`, which is the answer too.)
+# 2. `HIDDEN = (8,)`: one hidden layer of 8 units shared by four tasks. Does the
+#    held-out J still turn up after a few epochs (overfitting), or does the
+#    small network underfit instead? Compare the learning curves.
+# 3. `SEED = 1`: new images, new "?" and new weights. Which numbers move in the
+#    second decimal, and which stay put?
