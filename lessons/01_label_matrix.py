@@ -16,22 +16,28 @@
 # Lecture claim 1 (first half): one image can carry several labels at once;
 # a one-hot column holds exactly one, so softmax cannot say "car AND stop sign".
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+MISSING = 0.3  # the share of labels turned into "?" to draw the lecture's partly labelled Y
+MIN_MULTI = 0.25  # the claim needs at least this share of images with two or more objects
+
 # %%
 import numpy as np
 
 from tinymtl import plots
 from tinymtl.baselines import softmax_targets
 from tinymtl.datasets import hide_labels, road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 01: the label matrix Y (4, m), and what one-hot targets lose")
+options = lesson_options("01_label_matrix", "Lesson 01: the label matrix Y (4, m), and what one-hot targets lose",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # m: road images drawn (the counts below are over all of them).
-FULL = {"m": 20_000}
-QUICK = {"m": 2_000}
-SIZE = QUICK if options.quick else FULL
-MISSING = 0.3  # the share of labels turned into "?" to draw the lecture's partly labelled Y
-MIN_MULTI = 0.25  # the claim needs at least this share of images with two or more objects
+FULL_RUN = {"m": 20_000}
+QUICK_RUN = {"m": 2_000}
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 
 # %% [markdown]
 # ## One image, four questions
@@ -75,9 +81,9 @@ print(f"\nY with {np.isnan(Y_seen).mean():.0%} '?', the first 10 columns:")
 for j, name in enumerate(names):
     cells = ["?" if np.isnan(v) else str(int(v)) for v in Y_seen[j, :10]]
     print(f"  {name:<14} " + " ".join(cells))
-plots.label_matrix(Y_seen, names, max_examples=30, path=options.out / "label_matrix.png")
-plots.example_grid(X, data.image_shape, Y, task_names=names, n=12, path=options.out / "examples.png")
-plots.cooccurrence(Y, names, path=options.out / "cooccurrence.png")
+show(plots.label_matrix(Y_seen, names, max_examples=30, path=options.out / "label_matrix.png"))
+show(plots.example_grid(X, data.image_shape, Y, task_names=names, n=12, path=options.out / "examples.png"))
+show(plots.cooccurrence(Y, names, path=options.out / "cooccurrence.png"))
 
 # %% [markdown]
 # ## How many objects does an image hold?
@@ -136,3 +142,18 @@ claim("an image can carry several labels; a one-hot column holds exactly one, so
       holds=bool(share_multi >= MIN_MULTI and np.all(ones_per_column == 1) and np.array_equal(lost > 0, multi)
                  and np.array_equal(lost, expected_loss)))  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `MISSING = 0.9`: nine labels in ten are "?". How does the drawn `Y`
+#    change, and do the one-hot targets now drop more labels, fewer, or the
+#    same? (The first 10 columns, the label matrix figure and the count of
+#    dropped labels answer; look at which matrix `softmax_targets` is given.)
+# 2. `MIN_MULTI = 0.6`: do more than 60% of the road images hold two or more
+#    objects? The table of object counts answers; if not, the closing check
+#    fails with `ClaimNotShown`, which is the answer too.
+# 3. `SEED = 1`: new images. Which numbers of the closing line move, and does
+#    the share of dropped labels move by more than one percentage point?

@@ -18,21 +18,28 @@
 # shared lower-level features. Here: the hidden layer those features live in
 # is what lifts the four tasks above four linear classifiers.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+HIDDEN = 64  # n_1: the size of the hidden layer of the trained network
+SHAPES_NET = [1728, 16, 8, 4]  # n_x, n_1, n_2, n_y: the untrained network whose forward pass we write by hand
+
 # %%
 import numpy as np
 
 import tinymtl as tm
 from tinymtl import plots
 from tinymtl.datasets import holdout, road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 02: the forward pass by hand, and why the shared hidden layer matters")
+options = lesson_options("02_forward_pass", "Lesson 02: the forward pass by hand, "
+                         "and why the shared hidden layer matters", quick=QUICK, seed=SEED)  # fmt: skip
 
-# m: images drawn (20% held out); hidden: n_1 of the trained network; epochs of mini-batches of 128.
-FULL = {"m": 20_000, "hidden": 64, "epochs": 15}
-QUICK = {"m": 5_000, "hidden": 64, "epochs": 8}
-SIZE = QUICK if options.quick else FULL
-SHAPES_NET = [1728, 16, 8, 4]  # n_x, n_1, n_2, n_y: the untrained network whose forward pass we write by hand
+# m: images drawn (20% held out); epochs of mini-batches of 128.
+FULL_RUN = {"m": 20_000, "epochs": 15}
+QUICK_RUN = {"m": 5_000, "epochs": 8}
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 TOLERANCE = 1e-12  # the hand-written Ŷ must equal the library's to this (float64)
 MIN_GAIN = 0.01  # how much the hidden layer must add to the mean held-out accuracy of the four tasks
 
@@ -69,8 +76,8 @@ print(f"four tasks: W {W.shape}, X {X_test.shape}, b {b.shape}, Ŷ = σ(W X + b)
 
 
 # %%
-def forward_by_hand(params, X, n_layers, show=False):
-    """Ŷ = σ(Z[L]) of a ReLU network; prints every array's shape when ``show``."""
+def forward_by_hand(params, X, n_layers, print_shapes=False):
+    """Ŷ = σ(Z[L]) of a ReLU network; prints every array's shape when ``print_shapes``."""
     A = X  # A[0] = X: (n_x, m)
     shapes = [f"X = A[0] {A.shape}"]
     for l in range(1, n_layers + 1):
@@ -78,14 +85,14 @@ def forward_by_hand(params, X, n_layers, show=False):
         Z = W @ A + b  # Z[l]: (n_l, m)
         A = np.maximum(Z, 0) if l < n_layers else 1 / (1 + np.exp(-Z))  # A[l]: (n_l, m); A[L] = Ŷ = σ(Z[L])
         shapes.append(f"W[{l}] {W.shape}, b[{l}] {b.shape} -> Z[{l}] {Z.shape} -> A[{l}] {A.shape}")
-    if show:
+    if print_shapes:
         print("\n".join(shapes) + f"\nŶ = A[{n_layers}] {A.shape}: one row per task, one column per image, like Y")
     return A
 
 
 net = tm.MLP(SHAPES_NET, hidden="relu", output="sigmoid", seed=options.seed)  # float64, untrained
 print(f"\n{net}")
-Y_hat_hand = forward_by_hand(net.params, X_test, net.n_layers, show=True)  # (4, m)
+Y_hat_hand = forward_by_hand(net.params, X_test, net.n_layers, print_shapes=True)  # (4, m)
 Y_hat_library = net.predict_proba(X_test)  # (4, m)
 forward_gap = float(np.max(np.abs(Y_hat_hand - Y_hat_library)))
 logistic_gap = float(np.max(np.abs(Y_hat - logistic.predict_proba(X_test))))
@@ -103,7 +110,7 @@ print(f"max |Ŷ by hand − predict_proba|: network {forward_gap:.1e}, logistic 
 
 # %%
 training = {"epochs": SIZE["epochs"], "batch_size": 128, "seed": options.seed, "progress": False}
-models = {"logistic regression": [n_x, 4], f"hidden layer of {SIZE['hidden']}": [n_x, SIZE["hidden"], 4]}
+models = {"logistic regression": [n_x, 4], f"hidden layer of {HIDDEN}": [n_x, HIDDEN, 4]}
 accuracy = {}
 for name, dims in models.items():
     model = tm.MLP(dims, seed=options.seed, dtype="float32")
@@ -116,7 +123,7 @@ for j, task in enumerate(names):
     print(f"{task:<14}{linear[j]:>10.3f}{hidden[j]:>10.3f}{hidden[j] - linear[j]:>+8.3f}")
 gain = float(hidden.mean() - linear.mean())
 print(f"{'mean':<14}{linear.mean():>10.3f}{hidden.mean():>10.3f}{gain:>+8.3f}")
-plots.task_metric_bars(accuracy, names, "accuracy", path=options.out / "accuracy_by_task.png")
+show(plots.task_metric_bars(accuracy, names, "accuracy", path=options.out / "accuracy_by_task.png"))
 print(f"figure in {options.out}: accuracy_by_task.png")
 
 # %% [markdown]
@@ -136,3 +143,20 @@ claim("the hand-written forward pass Z[l] = W[l] A[l-1] + b[l], Ŷ = σ(Z[L]) is
       "of 4 tasks)",
       holds=forward_gap <= TOLERANCE and logistic_gap <= TOLERANCE and gain >= MIN_GAIN)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `SHAPES_NET = [1728, 32, 16, 8, 4]`: three hidden layers. Which shapes
+#    does the hand-written pass print, and does its Ŷ still equal the
+#    library's to 1e-12? (The list of shapes and the first number of the
+#    closing line answer.)
+# 2. `HIDDEN = 4`: a hidden layer no wider than the output, shared by four
+#    tasks. Does it still beat logistic regression, and on how many tasks? (The
+#    accuracy table and the bar chart answer; the closing check may fail with
+#    `ClaimNotShown`, which is the answer too.)
+# 3. `HIDDEN = 512`: eight times wider. How much does the mean gain over
+#    logistic regression grow? Write down your guess for the mean row of the
+#    table before you run it.

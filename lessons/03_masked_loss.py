@@ -17,6 +17,13 @@
 # Lecture claim 3 (its formula): training with "?" labels works because their
 # terms are left out of the sum; here we check that they really are.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+MISSING = 0.3  # the share of labels made "?"
+LOGIT_SCALE = 2.0  # the standard deviation of the random logits z ~ N(0, LOGIT_SCALE²)
+
 # %%
 import math
 import time
@@ -26,15 +33,15 @@ from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.datasets import hide_labels, road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 03: the masked logistic loss, looped, vectorized and from the library")
+options = lesson_options("03_masked_loss", "Lesson 03: the masked logistic loss, looped, vectorized and from the library",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # m: examples (columns of Y); repeats: timing runs of the loop and of the vectorized version (best one counts).
-FULL = {"m": 20_000, "loop_repeats": 5, "vector_repeats": 50}
-QUICK = {"m": 2_000, "loop_repeats": 3, "vector_repeats": 20}
-SIZE = QUICK if options.quick else FULL
-MISSING = 0.3  # the share of labels made "?"
+FULL_RUN = {"m": 20_000, "loop_repeats": 5, "vector_repeats": 50}
+QUICK_RUN = {"m": 2_000, "loop_repeats": 3, "vector_repeats": 20}
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 TOLERANCE = 1e-12  # loop, vectorized and library J must agree to this (float64)
 MIN_SPEEDUP = 10.0  # the vectorized J must be at least this many times faster than the loop
 
@@ -43,12 +50,12 @@ MIN_SPEEDUP = 10.0  # the vectorized J must be at least this many times faster t
 #
 # The labels are those of real road scenes, with 30% of them made "?". The
 # logits stand for what a network might output: random numbers z ~ N(0, 2²)
-# in the shape of `Y`. (Lesson 04 takes them from a real network.)
+# (`LOGIT_SCALE = 2.0`) in the shape of `Y`. (Lesson 04 takes them from a real network.)
 
 # %%
 Y = hide_labels(road_scenes(m=SIZE["m"], seed=options.seed).Y, MISSING, seed=options.seed)  # (n_y, m), NaN = "?"
 n_y, m = Y.shape
-Z = np.random.default_rng(options.seed).normal(0.0, 2.0, size=(n_y, m))  # logits Z[L]: (n_y, m)
+Z = np.random.default_rng(options.seed).normal(0.0, LOGIT_SCALE, size=(n_y, m))  # logits Z[L]: (n_y, m)
 print(f"Y: {Y.shape} = (n_y, m), {np.isnan(Y).sum()} of {Y.size} entries '?'; logits Z: {Z.shape}")
 
 
@@ -117,6 +124,7 @@ for y in (1.0, 0.0):
 ax.set(xlabel="logit z", ylabel="L(σ(z), y)", title="logistic loss: from ŷ it breaks beyond z ≈ 37 (1 − ŷ = 0)")
 ax.legend(fontsize=8)
 fig.savefig(options.out / "logistic_loss.png", dpi=120)
+show(fig)
 print(f"figure in {options.out}: logistic_loss.png")
 
 
@@ -206,3 +214,20 @@ claim("the vectorized masked loss equals the lecture's double sum and is much fa
       holds=abs(J1 - J2) <= TOLERANCE and abs(J2 - J3) <= TOLERANCE and speedup >= MIN_SPEEDUP
       and unchanged)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `LOGIT_SCALE = 10.0`: logits z ~ N(0, 10²), so some |z| pass 30. Do the
+#    loop (through ŷ) and the vectorized J (from z) still agree to 1e-12? The
+#    three J printed in part 2 and the gaps in the closing line answer; the
+#    figure of the logistic loss says where to look. The check may fail, and
+#    the loop may even stop with `ValueError: math domain error`: both are
+#    part of the answer.
+# 2. `MISSING = 0.9`: nine labels in ten are "?". Predict the ratio N/m
+#    printed under "Which normaliser", and whether the vectorized J gets more
+#    or fewer times faster than the loop (the timing line).
+# 3. `MISSING = 0.0`: no "?" at all. Predict N/m. If the closing check still
+#    holds, what does its "'?' set to 0/1/7" part prove now?

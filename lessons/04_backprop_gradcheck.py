@@ -28,23 +28,29 @@
 # Lecture claim 3, the mechanics: leaving "?" out of the sum means a zero
 # gradient under "?", and a gradient check confirms the code does exactly that.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+MISSING = 0.3  # the share of labels made "?"
+EPSILON = 1e-5  # the step of the finite differences (float64)
+
 # %%
 import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.datasets import hide_labels, road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 04: dZ[L] = (A[L] − Y) ⊙ M / m, backprop by hand, gradient checking")
+options = lesson_options("04_backprop_gradcheck", "Lesson 04: dZ[L] = (A[L] − Y) ⊙ M / m, backprop by hand, "
+                         "gradient checking", quick=QUICK, seed=SEED)  # fmt: skip
 
 # m: examples in the checked batch; coords: weights the gradient check probes (None: all 6,234 of them).
-FULL = {"m": 64, "coords": None}
-QUICK = {"m": 16, "coords": 1500}
-SIZE = QUICK if options.quick else FULL
+FULL_RUN = {"m": 64, "coords": None}
+QUICK_RUN = {"m": 16, "coords": 1500}
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 LAYERS = [768, 8, 6, 4]  # n_x = 16·16·3 pixels, two ReLU hidden layers, n_y = 4 sigmoid outputs
-MISSING = 0.3  # the share of labels made "?"
-EPSILON = 1e-5  # the step of the finite differences (float64)
 PASS, CAUGHT = 1e-7, 1e-3  # correct gradients must be below PASS; a planted bug must be above CAUGHT
 
 data = road_scenes(m=SIZE["m"], image_size=16, seed=options.seed)  # small images: n_x = 768
@@ -106,6 +112,7 @@ for ax, (name, dZ) in zip(fig.subplots(1, 3), dZL_formulas.items()):
 fig.axes[0].set_ylabel("dZ[L] by the formula")
 fig.axes[0].legend(fontsize=8)
 fig.savefig(options.out / "dZL_check.png", dpi=120)
+show(fig)
 
 
 # %% [markdown]
@@ -195,3 +202,19 @@ claim("backprop's gradients match finite differences of the masked J, and the gr
       f"no 1/m, no ReLU gate): smallest {min(bugs):.2f} (> {CAUGHT:.0e}); by hand vs library {gap:.1e}",
       holds=max(right) < PASS and min(bugs) > CAUGHT and gap <= 1e-12)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `EPSILON = 1e-2`: a step a thousand times larger. Do the right gradients
+#    still pass (relative difference below 1e-7)? The table of relative
+#    differences answers; the closing check may fail with `ClaimNotShown`,
+#    which is the answer too.
+# 2. `EPSILON = 1e-9`: a step ten thousand times smaller. Does the check get
+#    sharper or blunter? Same table, same closing check.
+# 3. `MISSING = 0.02`: about one label in fifty is "?" (the line `X: …, Y: …`
+#    counts them). Is the bug "no mask, '?' as 0" still caught, and is its
+#    relative difference nearer the 0.3 it has now or nearer 0? The table and
+#    the orange points of the dZ[L] figure answer.

@@ -48,6 +48,13 @@
 # between image positions, so "car at the top left" and "car at the bottom
 # right" share few features, and claim 4a does not hold for this network.)
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+N_TASKS = 100  # T: the number of tasks, rules drawn at random from 152 (50 to 152: the full run also trains 50)
+HIDDEN = (64, 32)  # n_1, n_2 of every network, multi-task and single-task
+
 # %%
 import itertools
 import math
@@ -58,21 +65,20 @@ from matplotlib.figure import Figure
 import tinymtl as tm
 from tinymtl.baselines import train_multitask, train_separate
 from tinymtl.datasets import road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 09a: 100 tasks × 1,000 examples, one multi-task network or one per task")
+options = lesson_options("09a_many_small_tasks", "Lesson 09a: 100 tasks × 1,000 examples, one multi-task network or "
+                         "one per task", quick=QUICK, seed=SEED)  # fmt: skip
 
 # m_pool: training images (the labels of all tasks lie on them); m_test: held-out images, every label known;
-# n_tasks: T; ks: labelled examples per task, compared; n_targets: the tasks that also get a single-task
-# network (the first ones; the tasks are drawn at random, so they are a random sample); shared: numbers of
-# tasks for the second experiment, at the largest k, besides the targets alone and all T; hidden: n_1, n_2 of every
-# network; mt_steps: mini-batches of 128 for every multi-task network; st_steps: the fewest mini-batches of
-# 32 for a single-task network.
-FULL = dict(m_pool=10_000, m_test=3_000, n_tasks=100, ks=(100, 300, 1000), shared=(50,), n_targets=20,
-            hidden=(64, 32), mt_steps=2000, st_steps=400)  # fmt: skip
-QUICK = dict(m_pool=5_000, m_test=2_000, n_tasks=100, ks=(1000,), shared=(), n_targets=6,
-             hidden=(64, 32), mt_steps=1500, st_steps=300)  # fmt: skip
-SIZE = QUICK if options.quick else FULL
+# ks: labelled examples per task, compared; n_targets: the tasks that also get a single-task network (the first
+# ones; the tasks are drawn at random, so they are a random sample); shared: numbers of tasks for the second
+# experiment, at the largest k, besides the targets alone and all T; mt_steps: mini-batches of 128 for every
+# multi-task network; st_steps: the fewest mini-batches of 32 for a single-task network.
+FULL_RUN = dict(m_pool=10_000, m_test=3_000, ks=(100, 300, 1000), shared=(50,), n_targets=20, mt_steps=2000,
+                st_steps=400)  # fmt: skip
+QUICK_RUN = dict(m_pool=5_000, m_test=2_000, ks=(1000,), shared=(), n_targets=6, mt_steps=1500, st_steps=300)
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 IMAGE_SIZE = 16  # pixels per side: n_x = 16·16·3 = 768
 MT_BATCH, ST_BATCH = 128, 32  # mini-batch sizes: the multi-task network, a single-task network
 MARGIN = 0.05  # at the largest k, the multi-task network's mean target AUC must beat the separate ones' by this
@@ -118,7 +124,7 @@ def question_tasks(objects, n_tasks, rng):
 
 
 rng = np.random.default_rng(options.seed)
-m_pool, m_test, T = SIZE["m_pool"], SIZE["m_test"], SIZE["n_tasks"]
+m_pool, m_test, T = SIZE["m_pool"], SIZE["m_test"], N_TASKS
 data = road_scenes(m=m_pool + m_test, image_size=IMAGE_SIZE, seed=options.seed, shared=False, dtype="float32")
 Y_all, names = question_tasks(data.Y.astype(bool), T, rng)  # (T, m_pool + m_test)
 X = data.X  # pixels in [−0.5, 0.5]: (n_x, m_pool + m_test)
@@ -166,7 +172,7 @@ def multitask_auc(Y_seen):
     """Train one multi-task network on Y_seen (n_tasks, m_pool), "?" = NaN; held-out AUC of each task: (n_tasks,)."""
     images = np.flatnonzero(~np.isnan(Y_seen).all(axis=0))  # the images with at least one label
     epochs = math.ceil(SIZE["mt_steps"] * MT_BATCH / images.size)
-    model, _ = train_multitask(X_train[:, images], Y_seen[:, images], SIZE["hidden"], seed=options.seed,
+    model, _ = train_multitask(X_train[:, images], Y_seen[:, images], HIDDEN, seed=options.seed,
                                dtype="float32", epochs=epochs, batch_size=MT_BATCH, progress=False)  # fmt: skip
     return auc(Y_test[: Y_seen.shape[0]], tm.to_numpy(model.predict_proba(X_test)))  # (n_tasks,)
 
@@ -174,7 +180,7 @@ def multitask_auc(Y_seen):
 def single_task_auc(Y_seen, k):
     """One network per row of Y_seen (n_targets, m_pool), each on its k labelled images; held-out AUC: (n_targets,)."""
     epochs = max(5, math.ceil(SIZE["st_steps"] * ST_BATCH / k))
-    model = train_separate(X_train, Y_seen, SIZE["hidden"], seed=options.seed, dtype="float32", epochs=epochs,
+    model = train_separate(X_train, Y_seen, HIDDEN, seed=options.seed, dtype="float32", epochs=epochs,
                            batch_size=ST_BATCH, progress=False)  # fmt: skip
     return auc(Y_test[: Y_seen.shape[0]], tm.to_numpy(model.predict_proba(X_test)))  # (n_targets,)
 
@@ -232,6 +238,7 @@ ax_t.set(xscale="log", xlabel="tasks sharing the network (1: a network of its ow
 ax_t.set_xticks(list(sharing), [str(n) for n in sharing])  # after the log scale, which would replace them
 ax_t.grid(alpha=0.3)
 fig.savefig(options.out / "many_small_tasks.png")
+show(fig)
 print(f"figure: {options.out / 'many_small_tasks.png'}")
 
 # %% [markdown]
@@ -256,3 +263,18 @@ claim(f"with {T} tasks of k = {k_max} labelled examples each, a task gains from 
       f"{sharing[n_targets]:.3f} ({from_others:+.3f}){smallest}",
       holds=gap.mean() >= MARGIN and (gap > 0).mean() >= WIN_SHARE and from_others >= OTHERS)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `N_TASKS = 50`: half as many other tasks to borrow from (keep T between 50
+#    and 152: the full run also trains a network of 50 tasks). How much of the
+#    multi-task network's lead over one network per task remains? (The columns
+#    "difference" and "MT better on" of the table, and the right panel; the
+#    closing check may fail, and that is part of the answer.)
+# 2. `HIDDEN = (8,)`: every network, the multi-task one included, gets one
+#    hidden layer of 8 units, which all T tasks must share. Does the data of
+#    the others still help, at every k? (The table, the line "by the number of
+#    tasks sharing the network" and the closing check, which may fail.)

@@ -23,6 +23,13 @@
 # table and a plot of mean held-out accuracy against n_1, the gap between the
 # curves, and the same curves against the total number of hidden units.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+TEST = 0.25  # the share of the images held out
+EPOCHS = 60  # epochs of mini-batches, for every network
+
 # %%
 import numpy as np
 from matplotlib.figure import Figure
@@ -30,17 +37,17 @@ from matplotlib.figure import Figure
 import tinymtl as tm
 from tinymtl.baselines import train_multitask, train_separate
 from tinymtl.datasets import digit_tasks, holdout
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 09b: multi-task vs separate networks as the hidden layer grows")
+options = lesson_options("09b_network_size", "Lesson 09b: multi-task vs separate networks as the hidden layer grows",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # widths: n_1 of every network (powers of 4, so that the multi-task network of width 4·n_1 has as many hidden
 # units as the four separate networks of width n_1 together); splits: train/test splits averaged (seeds seed,
-# seed+1, ...); epochs of mini-batches.
-FULL = dict(widths=(1, 4, 16, 64), splits=5, epochs=60)
-QUICK = dict(widths=(1, 4, 64), splits=1, epochs=60)
-SIZE = QUICK if options.quick else FULL
-TEST = 0.25  # the share of the images held out
+# seed+1, ...).
+FULL_RUN = dict(widths=(1, 4, 16, 64), splits=5)
+QUICK_RUN = dict(widths=(1, 4, 64), splits=1)
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 BATCH = 32  # examples per mini-batch (the data set is small)
 HURTS = 0.03  # the claim: at the smallest n_1, multi-task trails by at least 3 points of mean accuracy...
 MARGIN = 0.01  # ...and at the largest n_1 by at most 1 point (the margin of lesson 13)
@@ -58,7 +65,7 @@ data = digit_tasks(
 names = data.task_names
 n_x, m = data.X.shape  # (64, 1797)
 print(f"X: ({n_x}, {m}), tasks: {', '.join(names)}; {TEST:.0%} held out; n_1 in {SIZE['widths']}, "
-      f"{SIZE['splits']} split(s), {SIZE['epochs']} epochs")  # fmt: skip
+      f"{SIZE['splits']} split(s), {EPOCHS} epochs")  # fmt: skip
 
 # %% [markdown]
 # ## Train both models at every width
@@ -78,7 +85,7 @@ for r in range(SIZE["splits"]):
     digits = digit_tasks(seed=seed, dtype="float32")  # a new shuffle: a new train/test split
     (X_train, Y_train), (X_test, Y_test) = holdout(digits.X, digits.Y, TEST)  # (64, m_train), (4, m_train), ...
     for w, n_1 in enumerate(widths):
-        settings = dict(hidden_dims=(n_1,), seed=seed, dtype="float32", epochs=SIZE["epochs"], batch_size=BATCH,
+        settings = dict(hidden_dims=(n_1,), seed=seed, dtype="float32", epochs=EPOCHS, batch_size=BATCH,
                         progress=False)  # fmt: skip
         multitask, _ = train_multitask(X_train, Y_train, **settings)
         separate = train_separate(X_train, Y_train, **settings)
@@ -152,6 +159,7 @@ for ax in (ax_acc, ax_gap, ax_units):
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right" if ax is ax_gap else "lower right", fontsize=8)  # away from the curves
 fig.savefig(options.out / "network_size.png")
+show(fig)
 print(f"figure: {options.out / 'network_size.png'}")
 
 # %% [markdown]
@@ -175,3 +183,20 @@ claim(f"multi-task learning hurts mainly when the network is too small (lecture 
       f"({mean_acc['multi-task'][-1]:.3f} vs {mean_acc['separate networks'][-1]:.3f}), {SIZE['splits']} split(s)",
       holds=gap[0] >= HURTS and gap[-1] <= MARGIN)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `SEED = 1`: other train/test splits and other initial weights. Does the
+#    gap at n_1 = 1 keep its size, and does the single shared unit sacrifice the
+#    same tasks? (The table and the per-task lines below it answer; the spread is
+#    why the full run averages several splits.)
+# 2. `TEST = 0.9`: every network trains on about 180 images. Sharing is said to
+#    pay most when data are scarce: does the widest multi-task network now beat
+#    the separate ones? (The gap column and the "equal hidden units" lines
+#    answer; the closing check may fail, and that is part of the answer.)
+# 3. `EPOCHS = 5`: every network stops long before it has converged. At which
+#    n_1 does the gap grow most? (The table and the middle plot; the closing
+#    check may fail here too.)

@@ -38,23 +38,30 @@
 # differ. What you will see: a table and a bar chart of held-out accuracy on
 # each target.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+LR = 3e-3  # Adam's learning rate; 1e-3 left the target's output row, seen in a few examples per batch, undertrained
+BATCH = 128  # examples per mini-batch
+
 # %%
 import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.datasets import QUESTIONS, questions, scene_pairs
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 09c: related helpers help a task with few labels, unrelated ones do not")
+options = lesson_options("09c_unrelated_tasks",
+                         "Lesson 09c: related helpers help a task with few labels, unrelated ones do not",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # m: training pairs (A, B); few: of them, the ones whose target label is known; m_test: held-out pairs, every
 # label known; hidden: n_1, n_2; epochs: passes over the m pairs; targets: how many of the four questions.
-FULL = dict(m=8_000, few=300, m_test=3_000, hidden=(64, 32), epochs=10, targets=4)
-QUICK = dict(m=3_000, few=200, m_test=1_000, hidden=(32, 16), epochs=8, targets=2)
-SIZE = QUICK if options.quick else FULL
-BATCH = 128  # examples per mini-batch
-LR = 3e-3  # Adam's learning rate; 1e-3 left the target's output row, seen in a few examples per batch, undertrained
+FULL_RUN = dict(m=8_000, few=300, m_test=3_000, hidden=(64, 32), epochs=10, targets=4)
+QUICK_RUN = dict(m=3_000, few=200, m_test=1_000, hidden=(32, 16), epochs=8, targets=2)
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 HELPS = 0.04  # the claim: related helpers raise the mean target accuracy by at least this much,
 NO_GAIN = 0.01  # and unrelated helpers raise it by at most this much (a loss is allowed)
 
@@ -148,6 +155,7 @@ ax_bars.set(ylim=(0.4, 1.0), ylabel="held-out accuracy on the target",
 ax_bars.legend(loc="upper right", fontsize=8)
 ax_bars.grid(axis="y", alpha=0.3)
 fig.savefig(options.out / "unrelated_tasks.png")
+show(fig)
 print(f"\nfigure: {options.out / 'unrelated_tasks.png'}")
 
 # %% [markdown]
@@ -178,3 +186,18 @@ claim(f"helper tasks that share features with a target (same image) raise its ac
       f"related helpers {mean[1]:.3f} ({gain_related:+.3f}), unrelated helpers {mean[2]:.3f} ({gain_unrelated:+.3f})",
       holds=gain_related >= HELPS and gain_unrelated <= NO_GAIN)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `LR = 1e-3`: smaller steps, so each mini-batch's random pull of the
+#    unrelated helpers moves W[1] less. Do they still cost the target accuracy,
+#    and more or less than at 3e-3? Does the gain from the related helpers
+#    change? (The columns related−alone and unrelated−alone of the table.)
+# 2. `BATCH = 32`: four times as many steps, each with a quarter as many target
+#    labels in its mini-batch. Does the loss to the unrelated helpers grow or
+#    shrink? (The same columns, and the bar chart.)
+# 3. `SEED = 1`: new pairs of images, new weights, new mini-batches. Which
+#    numbers move by more than 0.05, and does the closing check still hold?

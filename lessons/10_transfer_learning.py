@@ -30,42 +30,51 @@
 # was no better than chance, and neither was the one from scratch with little
 # data: the lamp is a few pixels and A never needed its colour.)
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+HIDDEN = (64, 32)  # n_1, n_2: the hidden layers of every network, A's and B's
+LR = dict(scratch=1e-3, frozen=1e-2, fine_tuned=1e-3)  # Adam learning rates; the one-layer head takes a larger one
+
 # %%
 import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.datasets import road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 from tinymtl.transfer import fit_output_layer, new_output_layer
 
-options = lesson_options(__file__, "Lesson 10: a network pretrained on A helps task B when B has little data")
+options = lesson_options("10_transfer_learning",
+                         "Lesson 10: a network pretrained on A helps task B when B has little data",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # m_a, epochs_a: task A's training images and epochs; sizes: the numbers m_B of B's training images
-# compared; m_test: B's held-out images; hidden: n_1, n_2 for every network; steps: the fewest mini-batch
-# steps any B training gets (small B sets get more epochs, so every network is trained to convergence).
-FULL = dict(m_a=20_000, epochs_a=10, sizes=(50, 100, 300, 1000, 3000), m_test=3000, hidden=(64, 32), steps=400)
-QUICK = dict(m_a=6_000, epochs_a=6, sizes=(50, 300, 3000), m_test=2000, hidden=(64, 32), steps=200)
-SIZE = QUICK if options.quick else FULL
+# compared; m_test: B's held-out images; steps: the fewest mini-batch steps any B training gets (small B sets
+# get more epochs, so every network is trained to convergence).
+FULL_RUN = dict(m_a=20_000, epochs_a=10, sizes=(50, 100, 300, 1000, 3000), m_test=3000, steps=400)
+QUICK_RUN = dict(m_a=6_000, epochs_a=6, sizes=(50, 300, 3000), m_test=2000, steps=200)
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 BATCH = 32  # B's mini-batch size
-LR = dict(scratch=1e-3, frozen=1e-2, fine_tuned=1e-3)  # Adam learning rates; the one-layer head takes a larger one
 SMALL_MARGIN = 0.05  # at the smallest B, frozen transfer must beat scratch by at least this much accuracy
 SHRINK = 0.03  # and its advantage at the largest B must be smaller by at least this much
 
 # %% [markdown]
 # ## Task A: much data, four objects
 #
-# The network W[1] (64, n_x), W[2] (32, 64), W[3] (4, 32), ReLU hidden layers,
-# sigmoid outputs, trained with J = (1/m) Σ_i Σ_j L(ŷ_j^(i), y_j^(i)) on the
-# centred pixels (pixel − 0.5) that `road_scenes` gives.
+# The network (with HIDDEN = (64, 32)) W[1] (64, n_x), W[2] (32, 64),
+# W[3] (4, 32), ReLU hidden layers, sigmoid outputs, trained with
+# J = (1/m) Σ_i Σ_j L(ŷ_j^(i), y_j^(i)) on the centred pixels (pixel − 0.5)
+# that `road_scenes` gives.
 
 # %%
 data_a = road_scenes(m=SIZE["m_a"], seed=options.seed, dtype="float32")
 X_a = data_a.X  # X: (n_x, m_A)
 n_x = X_a.shape[0]
-net_a = tm.MLP([n_x, *SIZE["hidden"], 4], seed=options.seed, dtype="float32")
-tm.fit(net_a, X_a, data_a.Y, optimizer=tm.Adam(lr=1e-3), epochs=SIZE["epochs_a"], batch_size=128,
-       seed=options.seed, progress=False)  # fmt: skip
+net_a = tm.MLP([n_x, *HIDDEN, 4], seed=options.seed, dtype="float32")
+history_a = tm.fit(net_a, X_a, data_a.Y, optimizer=tm.Adam(lr=1e-3), epochs=SIZE["epochs_a"], batch_size=128,
+                   seed=options.seed, progress=False)  # fmt: skip
 
 # %% [markdown]
 # ## Task B: the same kind of image, few labels
@@ -106,7 +115,7 @@ def train_b(method: str, X, Y):
     epochs = max(8, -(-SIZE["steps"] * BATCH // X.shape[1]))  # ⌈steps / (m_B / batch)⌉, at least 8
     train = dict(optimizer=tm.Adam(lr=LR[method]), epochs=epochs, batch_size=BATCH, seed=options.seed, progress=False)
     if method == "scratch":
-        net = tm.MLP([n_x, *SIZE["hidden"], 1], seed=options.seed, dtype="float32")
+        net = tm.MLP([n_x, *HIDDEN, 1], seed=options.seed, dtype="float32")
         tm.fit(net, X, Y, **train)
     else:
         net = new_output_layer(net_a, 1, seed=options.seed)  # A's hidden layers, a new W[L], b[L]
@@ -147,6 +156,7 @@ ax.set(xscale="log", xlabel="B's training images m_B", ylabel="held-out accuracy
 ax.legend(loc="lower right")
 ax.grid(True, alpha=0.3)
 fig.savefig(options.out / "transfer_accuracy.png")
+show(fig)
 print(f"\nfigure: {options.out / 'transfer_accuracy.png'}")
 
 # %% [markdown]
@@ -166,3 +176,17 @@ claim("a network pretrained on A (with a new output layer) beats one trained fro
       f"m_B = {last}: {results['frozen'][-1]:.3f} vs {results['scratch'][-1]:.3f} ({large:+.3f})",
       holds=small >= SMALL_MARGIN and large <= small - SHRINK)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `fine_tuned=1e-4` in `LR`: fine-tuning with steps ten times smaller, so
+#    that W[1], W[2] stay nearer A's features. Does fine-tuning now catch up
+#    with the frozen network, at small m_B and at large? (The fine_tuned column
+#    of the table and the curve "A's network, fine-tuned".)
+# 2. `HIDDEN = (8, 4)`: A's network hands B only 4 features per image, and the
+#    network from scratch is as small. Does the frozen transfer still beat it at
+#    the smallest m_B, and what is left of its advantage at the largest? (The
+#    frozen − scratch column and the closing check.)

@@ -35,6 +35,13 @@
 # Lecture claim 7: end-to-end learning needs enough data to learn the mapping
 # x → y; with little data, hand-designed components (a pipeline) can win.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+HIDDEN = (128, 64)  # n_1, n_2: the hidden layers of the end-to-end network
+STEPS = 200  # at least this many mini-batch steps at every m: a set of 100 images gets 256 epochs
+
 # %%
 import math
 
@@ -51,17 +58,18 @@ from tinymtl.features import (
     edge_masks,
     hand_features,
 )
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 11: hand-designed features + logistic regression vs an end-to-end network")
+options = lesson_options("11_end_to_end",
+                         "Lesson 11: hand-designed features + logistic regression vs an end-to-end network",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # ms: training-set sizes (nested: the first m images of one draw); m_test: held-out images; min_epochs: the
-# fewest epochs at any m (small sets get more, see `epochs_for`); hidden: n_1, n_2 of the end-to-end network.
-FULL = dict(ms=(100, 300, 1_000, 3_000, 10_000, 30_000), m_test=4_000, min_epochs=12, hidden=(128, 64))
-QUICK = dict(ms=(100, 15_000), m_test=2_000, min_epochs=8, hidden=(128, 64))
-SIZE = QUICK if options.quick else FULL
+# fewest epochs at any m (small sets get more, see `epochs_for`).
+FULL_RUN = dict(ms=(100, 300, 1_000, 3_000, 10_000, 30_000), m_test=4_000, min_epochs=12)
+QUICK_RUN = dict(ms=(100, 15_000), m_test=2_000, min_epochs=8)
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 BATCH = 128  # examples per mini-batch
-STEPS = 200  # at least this many mini-batch steps at every m: a set of 100 images gets 256 epochs
 LR = {
     "pipeline": 1e-2,
     "end-to-end": 1e-3,
@@ -147,6 +155,7 @@ for ax in axes:
     ax.set_yticks([])
 fig.suptitle("hand-designed features: the share of each band (top / middle / bottom) in each mask", fontsize=9)
 fig.savefig(options.out / "feature_masks.png")
+show(fig)
 
 # %% [markdown]
 # ## All three, at every m
@@ -168,7 +177,7 @@ for m in SIZE["ms"]:
         Fs_train, Fs_test = standardize(F_train[rows, :m], F_test[rows])  # (n_f, m), (n_f, m_test)
         classifier, _ = train_multitask(Fs_train, Y_train[:, :m], hidden_dims=(), lr=LR["pipeline"], **settings)
         held_out[name] = classifier.predict_proba(Fs_test)
-    end_to_end, _ = train_multitask(X_train[:, :m], Y_train[:, :m], hidden_dims=SIZE["hidden"],
+    end_to_end, _ = train_multitask(X_train[:, :m], Y_train[:, :m], hidden_dims=HIDDEN,
                                     lr=LR["end-to-end"], **settings)  # fmt: skip
     held_out["end-to-end"] = end_to_end.predict_proba(X_test)
     for name, P in held_out.items():
@@ -223,7 +232,7 @@ fig = Figure(figsize=(7, 4.4), layout="constrained")
 ax = fig.subplots()
 labels = {"colour pipeline": "pipeline: 21 colour features + logistic regression",
           "colour + edges pipeline": "pipeline: 27 colour and edge features + logistic regression",
-          "end-to-end": f"end to end: MLP {[n_x, *SIZE['hidden'], 4]} on pixels"}  # fmt: skip
+          "end-to-end": f"end to end: MLP {[n_x, *HIDDEN, 4]} on pixels"}  # fmt: skip
 for k, name in enumerate(MODELS):
     ax.plot(ms, accuracy[name], "o-", color=f"C{k}", label=labels[name])
 for k, m_cross in enumerate(crossovers.values()):
@@ -235,6 +244,7 @@ ax.set(xscale="log", xlabel="training images m", ylabel="mean held-out accuracy 
 ax.grid(True, alpha=0.3)
 ax.legend(loc="lower right", fontsize=8)
 fig.savefig(options.out / "pipeline_vs_end_to_end.png")
+show(fig)
 print(f"figures: {options.out / 'pipeline_vs_end_to_end.png'}, {options.out / 'feature_masks.png'}")
 
 # %% [markdown]
@@ -258,3 +268,21 @@ claim("end-to-end learning needs enough data: with few images a hand-designed pi
       + f"; the colour + edges pipeline: {better[0]:.3f} and {better[-1]:.3f}",
       holds=small >= SMALL_MARGIN and large >= LARGE_MARGIN)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `HIDDEN = (16,)`: one hidden layer of 16 units, so W[1] holds 1728·16
+#    weights instead of 1728·128. Does the network now overtake the colour
+#    pipeline at a smaller m (fewer weights to fit) or at a larger one (less it
+#    can represent)? The printed crossover and the dashed line in the plot
+#    answer; the closing check may fail, which is part of the answer.
+# 2. `STEPS = 20`: at m = 100 every model gets 26 epochs instead of 256 (the
+#    epochs column). Which loses more at the smallest m, the pipelines or the
+#    network? The first row of the accuracy table answers, and the closing
+#    check may fail: a comparison is fair only when every model is trained
+#    until it stops improving.
+# 3. `SEED = 1`: new images and new weights. How far does the crossover move,
+#    and does the colour + edges pipeline still stay ahead at every m?

@@ -25,6 +25,13 @@
 # either device and gives the same answers. The run says which of the two
 # comparisons it measured.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+HIDDEN = (128, 64)  # n_1, n_2
+BATCH = 256  # examples per mini-batch
+
 # %%
 import statistics
 
@@ -33,16 +40,15 @@ from matplotlib.figure import Figure
 
 import tinymtl as tm
 from tinymtl.datasets import hide_labels, holdout, road_scenes
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 12: one training function on NumPy and on CuPy (or its CPU stand-in)")
+options = lesson_options("12_gpu", "Lesson 12: one training function on NumPy and on CuPy (or its CPU stand-in)",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # m: road images drawn (20% held out); epochs: per backend (the first is left out of the timing).
-FULL = {"m": 20_000, "epochs": 5}
-QUICK = {"m": 1_500, "epochs": 3}
-SIZE = QUICK if options.quick else FULL
-HIDDEN = (128, 64)  # n_1, n_2
-BATCH = 256  # examples per mini-batch
+FULL_RUN = {"m": 20_000, "epochs": 5}
+QUICK_RUN = {"m": 1_500, "epochs": 3}
+SIZE = QUICK_RUN if options.quick else FULL_RUN
 MISSING = 0.3  # share of the training labels made "?"
 SAME_ACCURACY = 0.01  # CuPy vs NumPy: largest allowed difference in mean held-out accuracy
 SAME_NUMBERS = 1e-6  # strict vs NumPy: largest allowed |difference| of a probability or a parameter
@@ -190,6 +196,7 @@ ax_same.set_xlabel("Ŷ on numpy")
 ax_same.set_ylabel(f"Ŷ on {other}")
 ax_same.set_title(f"Held-out predictions (max |ΔŶ| = {max_dP:.1e})")
 fig.savefig(options.out / f"numpy_vs_{other}.png")
+show(fig)
 print(f"\nfigure in {options.out}: numpy_vs_{other}.png")
 
 # %% [markdown]
@@ -218,3 +225,20 @@ else:
           f"(numpy); {per_epoch['cupy']:.3f} vs {per_epoch['numpy']:.3f} s per epoch; max |ΔŶ| {max_dP:.1e}",
           holds=abs(d_accuracy) <= SAME_ACCURACY)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `HIDDEN = (1024, 512)`: W[1], W[2], W[3] hold 1728·1024 + 1024·512 +
+#    512·4 weights instead of 1728·128 + 128·64 + 64·4, about ten times as
+#    many multiply-adds per column. Does the time per epoch grow ten-fold too?
+#    With a GPU: does its lead over NumPy grow or shrink? The s/epoch column
+#    and the left plot answer.
+# 2. `BATCH = 32`: eight times as many mini-batch steps per epoch, each on an
+#    eighth of the columns, so the same multiply-adds. Does the time per epoch
+#    stay the same? Which backend pays more for the extra steps (with a GPU,
+#    cupy against numpy; without, strict, whose checks cost the same for every
+#    operation whatever its size)? The s/epoch column and the printed time
+#    ratio answer.

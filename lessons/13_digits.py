@@ -25,6 +25,13 @@
 # network is big enough, one network for four tasks does as well as four
 # networks, at about a quarter of the parameters.
 
+# %% tags=["parameters"]
+# Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
+QUICK = False  # True: a small run of a few seconds (TINYMTL_QUICK=1 in the environment does the same)
+SEED = 0  # seed of the data, the weights and the shuffling
+MISSING = 0.3  # the share of "?" the claim is about
+HIDDEN = (128, 64)  # n_1, n_2: the hidden layers of every network, multi-task and separate
+
 # %%
 import numpy as np
 from matplotlib.figure import Figure  # the Agg canvas: no window, only a file
@@ -33,16 +40,16 @@ import tinymtl as tm
 from tinymtl import plots
 from tinymtl.baselines import train_multitask, train_separate
 from tinymtl.datasets import digit_tasks, hide_labels, holdout
-from tinymtl.lesson import claim, elapsed, lesson_options
+from tinymtl.lesson import claim, elapsed, lesson_options, show
 
-options = lesson_options(__file__, "Lesson 13: multi-task vs separate networks on scikit-learn's handwritten digits")
+options = lesson_options("13_digits", "Lesson 13: multi-task vs separate networks on scikit-learn's handwritten digits",
+                         quick=QUICK, seed=SEED)  # fmt: skip
 
 # repeats: data splits (seeds seed, seed+1, ...) averaged; epochs of mini-batches; fractions: shares of "?" compared.
-FULL = {"repeats": 5, "epochs": 60, "fractions": (0.0, 0.3, 0.6, 0.9)}
-QUICK = {"repeats": 1, "epochs": 30, "fractions": (0.3, 0.9)}
-SIZE = QUICK if options.quick else FULL
-HIDDEN = (128, 64)  # n_1, n_2: the hidden layers of every network, multi-task and separate
-MISSING = 0.3  # the share of "?" the claim is about
+FULL_RUN = {"repeats": 5, "epochs": 60, "fractions": (0.0, 0.3, 0.6, 0.9)}
+QUICK_RUN = {"repeats": 1, "epochs": 30, "fractions": (0.3, 0.9)}
+SIZE = QUICK_RUN if options.quick else FULL_RUN
+FRACTIONS = tuple(sorted({*SIZE["fractions"], MISSING}))  # the shares of "?" compared, MISSING always among them
 TEST = 0.25  # the share of the images held out, every label known
 BATCH = 32  # examples per mini-batch (the data set is small)
 MARGIN = 0.01  # the multi-task network may trail the separate ones by at most 1 point of mean accuracy
@@ -90,7 +97,7 @@ def compare(fraction, seed):
 
 
 results = {}  # (fraction, repeat) -> (models, reports)
-for fraction in SIZE["fractions"]:
+for fraction in FRACTIONS:
     for r in range(SIZE["repeats"]):
         results[fraction, r] = compare(fraction, options.seed + r)
 
@@ -112,10 +119,10 @@ print(f"{'mean':<12} {report_mt.mean('accuracy'):>15.3f} {report_mt.mean('f1'):>
 params_ratio = multitask.n_params / separate.n_params
 print(f"\nparameters: multi-task {multitask.n_params:,}, separate {separate.n_params:,} (ratio {params_ratio:.2f})")
 print(f"training time: multi-task {multitask.seconds:.2f} s, separate {separate.seconds:.2f} s")
-plots.task_metric_bars({"multi-task": report_mt.accuracy, "separate networks": report_sep.accuracy}, names,
-                       "accuracy", path=options.out / "accuracy_by_task.png")  # fmt: skip
+show(plots.task_metric_bars({"multi-task": report_mt.accuracy, "separate networks": report_sep.accuracy}, names,
+                            "accuracy", path=options.out / "accuracy_by_task.png"))  # fmt: skip
 P_test = multitask.predict_proba(X_test)  # Ŷ = A[3]: (4, m_test)
-plots.example_grid(X_test, data.image_shape, Y_test, P_test, names, n=16, path=options.out / "examples.png")
+show(plots.example_grid(X_test, data.image_shape, Y_test, P_test, names, n=16, path=options.out / "examples.png"))
 
 # %% [markdown]
 # ## As the labels get scarce
@@ -136,15 +143,15 @@ def mean_accuracy(fraction, model):
     return float(np.mean([results[fraction, r][1][model].mean("accuracy") for r in range(SIZE["repeats"])]))
 
 
-curve_mt = [mean_accuracy(f, 0) for f in SIZE["fractions"]]
-curve_sep = [mean_accuracy(f, 1) for f in SIZE["fractions"]]
+curve_mt = [mean_accuracy(f, 0) for f in FRACTIONS]
+curve_sep = [mean_accuracy(f, 1) for f in FRACTIONS]
 print(f"\n{'share of ?':>10} {'multi-task':>11} {'separate':>9} {'difference':>11}   ({SIZE['repeats']} split(s))")
-for fraction, a_mt, a_sep in zip(SIZE["fractions"], curve_mt, curve_sep):
+for fraction, a_mt, a_sep in zip(FRACTIONS, curve_mt, curve_sep):
     print(f"{fraction:>10.0%} {a_mt:>11.3f} {a_sep:>9.3f} {a_mt - a_sep:>+11.3f}")
 
 fig = Figure(figsize=(5, 3.5), layout="constrained")
 ax = fig.add_subplot()
-percent = [100 * f for f in SIZE["fractions"]]
+percent = [100 * f for f in FRACTIONS]
 ax.plot(percent, curve_mt, "o-", label=f"multi-task ({multitask.n_params:,} parameters)")
 ax.plot(percent, curve_sep, "s--", label=f"4 separate networks ({separate.n_params:,})")
 ax.set_xlabel('training labels hidden ("?"), %')
@@ -152,6 +159,7 @@ ax.set_ylabel("mean held-out accuracy")
 ax.set_title("Handwritten digits, 4 tasks")
 ax.legend()
 fig.savefig(options.out / "accuracy_vs_missing.png")
+show(fig)
 print(f"\nfigures in {options.out}: accuracy_by_task.png, examples.png, accuracy_vs_missing.png")
 
 # %% [markdown]
@@ -171,3 +179,18 @@ claim(f"on real handwritten digits with {MISSING:.0%} of the labels '?', one mul
       f"(ratio {params_ratio:.2f})",
       holds=a_mt >= a_sep - MARGIN and params_ratio < 0.3)  # fmt: skip
 print(f"done in {elapsed(options)}")
+
+# %% [markdown]
+# ## Try it
+#
+# Predict first, then change the parameters cell at the top and run all cells:
+#
+# 1. `MISSING = 0.9` (any share from 0 to 1 works; it joins the shares in the
+#    table): each separate network now learns from about a tenth of the
+#    training images, the multi-task network from the 1 − 0.9⁴ ≈ 34% that keep
+#    at least one label. Does the multi-task network fall behind, keep level or
+#    pull ahead? The per-task table and the closing check answer.
+# 2. `HIDDEN = (8,)`: one hidden layer of 8 units, shared by four tasks in the
+#    multi-task network, one task each in the separate ones. Is that "big
+#    enough" (lecture claim 5)? Compare the difference column at 30% and at
+#    90% "?"; the closing check may fail, which is part of the answer.

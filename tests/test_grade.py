@@ -4,17 +4,22 @@ A planted mistake is a solution with one piece of code replaced (``old`` -> ``ne
 written to a temporary file and graded like a student's file.
 """
 
+import json
+import os
 import runpy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tinymtl.grade import EXERCISES, GradeError, assert_passes, grade, main
+from tinymtl.grade import EXERCISES, GradeError, assert_passes, grade, grade_submission, main
+from tinymtl.grade.handout import student_copy
 
 EXERCISE_DIR = Path(__file__).resolve().parents[1] / "lessons" / "exercises"
 SOLUTIONS = EXERCISE_DIR / "solutions"
+GRADESCOPE = EXERCISE_DIR / "gradescope"
 
 
 def failures(exercise: str, path) -> str:
@@ -199,3 +204,165 @@ def test_pytest_over_an_exercise_file_grades_it(path, status):
                             capture_output=True, text=True, check=False, cwd=EXERCISE_DIR.parents[1], timeout=120)  # fmt: skip
     assert result.returncode == status, result.stdout[-2000:]
     assert ("1 passed" if status == 0 else "not written yet") in result.stdout
+
+
+# Gradescope's results.json (``--json``, ``--gradescope``, run_autograder) and ``--student-copy``.
+
+
+def main_json(capsys, *argv) -> tuple[int, dict, str]:
+    """The exit status of ``main(argv)``, its stdout read as JSON (the test fails if it is not JSON), its stderr."""
+    status = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return status, json.loads(captured.out), captured.err
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_json_of_every_solution_has_full_marks(capsys, exercise):
+    status, results, _ = main_json(capsys, exercise, SOLUTIONS / f"{exercise}.py", "--json")
+    assert status == 0 and results["score"] == results["max_score"] == len(results["tests"]) > 0
+    for test in results["tests"]:
+        assert test == {"name": test["name"], "score": 1.0, "max_score": 1.0, "output": f"PASS  {test['name']}",
+                        "visibility": "visible"}  # fmt: skip
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_json_of_every_untouched_stub_scores_0(capsys, exercise):
+    status, results, _ = main_json(capsys, exercise, EXERCISE_DIR / f"{exercise}.py", "--json")
+    assert status == 1 and results["score"] == 0 and results["max_score"] == len(results["tests"]) > 0
+    assert all(test["score"] == 0 and test["output"].startswith(f"FAIL  {test['name']}: not written yet")
+               for test in results["tests"])  # fmt: skip
+
+
+def test_json_of_one_planted_mistake_gives_partial_credit(tmp_path, capsys):
+    path = planted(tmp_path, "masked_loss", "np.where(M, L, 0).sum() / m", "L.sum() / m")
+    status, results, _ = main_json(capsys, "masked_loss", path, "--json")
+    assert status == 1 and 0 < results["score"] < results["max_score"] == 5
+    assert results["output"] == f"masked_loss: {results['score']:g} of 5 checks pass."
+    failed = "\n".join(test["output"] for test in results["tests"] if test["score"] == 0)
+    assert '"?" counted as label 0' in failed
+
+
+def test_json_stays_the_only_stdout_when_the_student_code_prints(tmp_path, capsys):
+    path = planted(tmp_path, "masked_loss", "    m = Z.shape[1]", '    print("debugging"); m = Z.shape[1]')
+    status, results, err = main_json(capsys, "masked_loss", path, "--json")
+    assert status == 0 and results["score"] == 5 and "debugging" in err
+
+
+@pytest.mark.parametrize(
+    ("exercise", "content", "max_score", "why"),
+    [
+        ("masked_los", None, 0, "EXERCISE: got 'masked_los'"),
+        ("softmax", None, 8, "is not a file"),
+        (
+            "gradient_checker",
+            "def gradient_check(J, theta, dtheta, epsilon)\n",
+            5,
+            "does not import, it raised SyntaxError",
+        ),
+        ("masked_loss", "import numpy_typo\n", 5, "does not import, it raised ModuleNotFoundError"),
+    ],
+)
+def test_json_when_grading_cannot_start_scores_0_and_says_why(tmp_path, capsys, exercise, content, max_score, why):
+    path = tmp_path / "student.py"
+    if content is not None:
+        path.write_text(content)
+    status, results, err = main_json(capsys, exercise, path, "--json")
+    assert status == 2 and (results["score"], results["max_score"], results["tests"]) == (0, max_score, [])
+    assert why in results["output"] and err == f"error: {results['output']}\n"
+
+
+def test_a_file_that_does_not_import_stops_the_plain_command_too(tmp_path, capsys):
+    (tmp_path / "softmax.py").write_text("def softmax(Z):\nreturn Z\n")
+    assert main(["softmax", str(tmp_path / "softmax.py")]) == 2
+    assert "does not import, it raised IndentationError" in capsys.readouterr().err
+
+
+def test_the_json_command_prints_only_json():
+    result = subprocess.run([sys.executable, "-m", "tinymtl.grade", "gradient_checker", str(SOLUTIONS / "gradient_checker.py"),
+                             "--json"], capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["score"] == 5
+
+
+def test_grade_submission_merges_the_exercises_found_and_scores_the_rest_0(tmp_path):
+    (tmp_path / "lessons" / "exercises").mkdir(parents=True)  # a repository submitted from GitHub
+    shutil.copy(SOLUTIONS / "masked_loss.py", tmp_path / "lessons" / "exercises" / "masked_loss.py")
+    shutil.copy(EXERCISE_DIR / "output_backward.py", tmp_path / "output_backward.py")
+    (tmp_path / "softmax.py").write_text("def softmax(Z)\n")
+    results = grade_submission(tmp_path)
+    assert (results["score"], results["max_score"], len(results["tests"])) == (5, 5 + 6 + 8, 5 + 6)
+    lines = results["output"].splitlines()
+    assert lines[:2] == ["masked_loss: 5 of 5 checks pass.", "output_backward: 0 of 6 checks pass."]
+    assert lines[2].startswith("softmax: FILE:") and "does not import" in lines[2]
+
+
+def test_a_submission_without_an_exercise_file_scores_0_and_names_the_files_expected(tmp_path, capsys):
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "masked_loss (1).py").write_text("")
+    results_file = tmp_path / "results" / "results.json"
+    assert main(["--gradescope", str(tmp_path / "submission"), str(results_file)]) == 0
+    assert capsys.readouterr().out == f"wrote {results_file}: score 0 of 0\n"
+    results = json.loads(results_file.read_text())
+    assert (results["score"], results["tests"]) == (0, [])
+    assert "(got masked_loss (1).py)" in results["output"] and "masked_loss.py, output_backward.py" in results["output"]
+
+
+def test_the_gradescope_scripts_are_executable():
+    for name in ("setup.sh", "run_autograder"):
+        assert os.access(GRADESCOPE / name, os.X_OK), f"chmod +x lessons/exercises/gradescope/{name}"
+        if shutil.which("bash"):
+            check = subprocess.run(["bash", "-n", str(GRADESCOPE / name)], capture_output=True, text=True, check=False)
+            assert check.returncode == 0, check.stderr
+
+
+def run_autograder(submission: Path, results: Path) -> dict:
+    """Run ``run_autograder`` as Gradescope would, with its folders in ``tmp_path``; the results.json it wrote."""
+    env = {**os.environ, "SUBMISSION_DIR": str(submission), "RESULTS_DIR": str(results), "PYTHON": sys.executable}
+    done = subprocess.run(["bash", str(GRADESCOPE / "run_autograder")], env=env, capture_output=True, text=True,
+                          check=False, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads((results / "results.json").read_text())
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="run_autograder is a bash script")
+def test_run_autograder_gives_a_solution_full_marks_and_an_empty_submission_0(tmp_path):
+    (tmp_path / "submission").mkdir()
+    shutil.copy(SOLUTIONS / "softmax.py", tmp_path / "submission" / "softmax.py")
+    results = run_autograder(tmp_path / "submission", tmp_path / "results")
+    assert results["score"] == results["max_score"] == len(results["tests"]) == 8
+    (tmp_path / "empty").mkdir()
+    results = run_autograder(tmp_path / "empty", tmp_path / "results")
+    assert (
+        results["score"] == 0
+        and results["tests"] == []
+        and "expected one or more of masked_loss.py" in results["output"]
+    )
+
+
+def test_student_copy_copies_the_stubs_and_readme_not_the_solutions(tmp_path, capsys):
+    target = tmp_path / "class"
+    assert main(["--student-copy", str(target)]) == 0
+    names = sorted(path.name for path in target.iterdir())
+    assert names == sorted([f"{exercise}.py" for exercise in EXERCISES] + ["README.md", "pytest.ini"])
+    assert (target / "softmax.py").read_text() == (EXERCISE_DIR / "softmax.py").read_text()
+    out = capsys.readouterr().out
+    assert out.startswith(f"copied into {target}:") and "  README.md" in out and "solutions" not in out
+    assert main(["--student-copy", str(target)]) == 2
+    assert "exists and is not an empty folder" in capsys.readouterr().err
+
+
+def test_student_copy_names_a_missing_exercises_folder(tmp_path):
+    with pytest.raises(GradeError, match="the exercises folder .*missing' is not there: .*pip install -e"):
+        student_copy(tmp_path / "class", source=tmp_path / "missing")
+    assert not (tmp_path / "class").exists()
+
+
+def test_the_teacher_options_go_alone(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--student-copy", str(tmp_path), "masked_loss"])
+    assert (
+        exited.value.code == 2 and "--student-copy goes alone: got --student-copy, EXERCISE" in capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit):
+        main(["masked_loss"])
+    assert "expected EXERCISE FILE" in capsys.readouterr().err

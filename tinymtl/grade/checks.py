@@ -31,7 +31,7 @@ class Wrong(Exception):
 
 
 class GradeError(Exception):
-    """The grading cannot start: an unknown exercise name or a file that is not there."""
+    """The grading cannot start: an unknown exercise name, a file that is not there or that does not import."""
 
 
 @dataclass
@@ -48,14 +48,22 @@ class Result:
 
 
 def load(path):
-    """The student's file as a module, loaded from its path (its ``__main__`` block does not run)."""
+    """The student's file as a module, loaded from its path (its ``__main__`` block does not run).
+
+    :class:`GradeError` when there is no such file, or when running the file's top level fails
+    (a SyntaxError, an ImportError, an exit at import): no check can run then.
+    """
     path = Path(path)
     if not path.is_file():
         raise GradeError(f"FILE: {str(path)!r} is not a file. Give the path of your exercise file, "
                          "e.g. lessons/exercises/masked_loss.py.")  # fmt: skip
     spec = importlib.util.spec_from_file_location(f"student_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except (Exception, SystemExit) as error:  # noqa: BLE001  the file's top level failed: say how
+        raise GradeError(f"FILE: {str(path)!r} does not import, it raised {type(error).__name__}: {error}. "
+                         f"Fix it until `python {path.name}` runs without an error.") from error  # fmt: skip
     return module
 
 
