@@ -61,13 +61,39 @@ MAX_TICKS = 30  # above this many tasks, only every k-th task is named on an axi
 MAX_COLUMNS = 60  # label_matrix: above this many examples the cells get narrower and lose their text
 LINE = 10  # example_grid: points from one text line under an image to the next
 
-# The label matrix's cells: blue "1", pale "0", orange "?" (blue and orange stay apart under colour blindness).
-CELL_COLORS = {"0": "#eef1f4", "1": "#1f5f99", "?": "#f2a33a"}
+# One colour per kind of model, the same in every figure of the lessons and the demo: blue is always the one
+# multi-task network, orange the separate networks (blue and orange stay apart under colour blindness).
+MODEL_COLORS = {"multi-task": "#1f77b4", "separate": "#ff7f0e", "softmax": "#2ca02c", "logistic": "#9467bd"}
+MODEL_WORDS = {  # how a model's name in a legend says which kind it is (lower case; the first kind that matches)
+    "multi-task": ("multi-task", "multitask", "one network", "shared"),
+    "separate": ("separate", "four networks", "its own", "single-task"),
+    "softmax": ("softmax",),
+    "logistic": ("logistic",),
+}
+OTHER_COLORS = ("#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")  # other series: none of the models' colours
+REFERENCE_COLOR = "0.45"  # reference lines (majority class, guessing, zero): grey
+# The label matrix's cells: dark "1", pale "0", yellow "?" (no model's colour: "?" is not a model).
+CELL_COLORS = {"0": "#eef1f4", "1": "#3a3a3a", "?": "#ffd84d"}
 # example_grid's text: a right answer, a wrong one, and a task whose label is "?" (not scored).
 RIGHT, WRONG, UNKNOWN = "#222222", "#c92a2a", "#7a7a7a"
 
 
 # --- shared helpers ---------------------------------------------------------------------
+
+
+def model_color(name: str, k: int = 0) -> str:
+    """The colour of the model called ``name`` in every figure: blue for one multi-task network, orange for
+    separate networks, green for softmax, purple for logistic regression (by the words of :data:`MODEL_WORDS`);
+    any other series gets the ``k``-th of :data:`OTHER_COLORS`.
+
+    >>> model_color("multi-task"), model_color("separate networks"), model_color("a network of its own")
+    ('#1f77b4', '#ff7f0e', '#ff7f0e')
+    """
+    key = name.lower()
+    for kind, words in MODEL_WORDS.items():
+        if any(word in key for word in words):
+            return MODEL_COLORS[kind]
+    return OTHER_COLORS[k % len(OTHER_COLORS)]
 
 
 def _figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
@@ -226,7 +252,8 @@ def task_metric_bars(results, task_names, metric="accuracy", path=None) -> Figur
     x = np.arange(n_groups)
     width = 0.8 / n_models
     for k, (model, row) in enumerate(zip(results, table)):
-        bars = ax.bar(x + (k - (n_models - 1) / 2) * width, np.where(np.isnan(row), 0.0, row), width, label=model)
+        bars = ax.bar(x + (k - (n_models - 1) / 2) * width, np.where(np.isnan(row), 0.0, row), width, label=model,
+                      color=model_color(model, k))  # fmt: skip
         if n_groups * n_models <= 60:  # beyond that the numbers would overlap: the grid lines tell the values
             ax.bar_label(bars, labels=[_value_text(v) for v in row], padding=2, fontsize=8)
     ax.axvline(n_groups - 1.5, color="0.6", linestyle=":")  # the mean is a summary, not a task
@@ -265,8 +292,8 @@ def accuracy_by_data(curve, path=None) -> Figure:
                          f"more models with one value per size; got keys {list(curve)}.")  # fmt: skip
     fig = _figure(10.0, 4.0)
     ax_lines, ax_gap = fig.subplots(1, 2, width_ratios=(3, 2))
-    for name, values in models.items():
-        ax_lines.plot(sizes, values, marker="o", label=name)
+    for k, (name, values) in enumerate(models.items()):
+        ax_lines.plot(sizes, values, marker="o", label=name, color=model_color(name, k))
     ax_lines.set(xscale="log", xlabel="labelled examples per task (one task per image)",
                  ylabel="mean held-out accuracy")  # fmt: skip
     ax_lines.set_xticks(sizes, [f"{int(n):,}" for n in sizes])
@@ -277,7 +304,7 @@ def accuracy_by_data(curve, path=None) -> Figure:
     first, second = list(models)[:2]
     gap = models[first] - models[second]  # (n_sizes,)
     positions = np.arange(sizes.size)
-    bars = ax_gap.bar(positions, gap, color=np.where(gap >= 0, "C0", "C1"))
+    bars = ax_gap.bar(positions, gap, color=[model_color(first, 0) if g >= 0 else model_color(second, 1) for g in gap])
     ax_gap.bar_label(bars, labels=[f"{g:+.3f}" for g in gap], padding=2, fontsize=8)
     ax_gap.axhline(0, color="0.3", linewidth=0.8)
     ax_gap.set_xticks(positions, [f"{int(n):,}" for n in sizes])
@@ -296,8 +323,8 @@ def label_matrix(Y, task_names=None, max_examples=40, path=None) -> Figure:
 
     The first ``max_examples`` columns (examples) of ``Y`` (n_y, m) are drawn
     as a grid of coloured cells, each with its text: "1" (object present) dark
-    blue, "0" (absent) pale grey, "?" (unknown, NaN: left out of the loss)
-    orange. Rows are named by ``task_names``; columns are numbered by their
+    grey, "0" (absent) pale grey, "?" (unknown, NaN: left out of the loss)
+    yellow (no model's colour: see :data:`MODEL_COLORS`). Rows are named by ``task_names``; columns are numbered by their
     index i in ``Y[:, i]``. The title gives the share of "?" in all of ``Y``.
 
     Example: ``label_matrix(Y, ["pedestrian", "car", "stop sign", "traffic light"], path="Y.png")``.
