@@ -301,3 +301,17 @@ def test_without_matplotlib_the_module_imports_and_each_picture_says_how_to_inst
             draw()
     C, _ = fresh.cooccurrence_matrix(Y)  # plain NumPy: works without matplotlib
     assert C.shape == (4, 4)
+
+
+def test_example_grid_explains_grey_only_when_a_label_is_unknown_and_takes_captions():
+    rng = np.random.default_rng(0)
+    X = rng.random((12 * 10, 4)) - 0.5  # centred grey images (12, 10)
+    Y = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1.0]])
+    title = plots.example_grid(X, (12, 10), Y, task_names=["a", "b"], n=4)._suptitle.get_text()
+    assert "?" not in title, "no label is '?', so the title must not explain grey as '?'"
+    Y[1, 2] = np.nan
+    fig = plots.example_grid(X, (12, 10), Y, task_names=["a", "b"], n=4, captions=["d0", "d1", "d2", "d3"])
+    assert "grey: label '?'" in fig._suptitle.get_text()
+    assert [ax.get_title() for ax in fig.axes[:4]] == ["d0", "d1", "d2", "d3"]
+    with pytest.raises(ValueError, match="captions: got 2 texts"):
+        plots.example_grid(X, (12, 10), Y, n=4, captions=["a", "b"])

@@ -371,7 +371,9 @@ def label_matrix(Y, task_names=None, max_examples=40, path=None) -> Figure:
 # --- example images ---------------------------------------------------------------------
 
 
-def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshold=0.5, path=None) -> Figure:
+def example_grid(
+    X, image_shape, Y=None, P=None, task_names=None, n=16, threshold=0.5, captions=None, path=None
+) -> Figure:
     """A grid of the first ``n`` images of ``X`` with, under each, the objects it has or is said to have.
 
     ``X`` is ``(n_x, m)``, centred as the data sets give it (pixel − 0.5); column i
@@ -387,7 +389,10 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
     * with ``P`` only: the predicted tasks and their ``P``.
 
     Tasks absent and not predicted are not listed ("nothing" if none is).
-    With many tasks, the first 6 lines are shown and "+r more".
+    With many tasks, the first 6 lines are shown and "+r more". The title
+    explains grey ("label '?'") only when a shown image has a "?".
+    ``captions``: a text above each image (e.g. ``["digit 7", ...]``, one per
+    column of ``X`` or at least one per image shown); default ``#i``, the column.
 
     Example: ``example_grid(X_val, (24, 24, 3), Y_val, net.predict_proba(X_val), names, path="examples.png")``.
     """
@@ -410,6 +415,9 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
     names = check_task_names(task_names, n_y) if n_y else ()
 
     shown = min(check_positive("n", n, integer=True), m)
+    captions = [f"#{i}" for i in range(shown)] if captions is None else [str(c) for c in captions]
+    if len(captions) < shown:
+        raise ValueError(f"captions: got {len(captions)} texts, expected one per image shown ({shown}).")
     cols = min(shown, max(4, math.ceil(math.sqrt(shown))))
     rows = math.ceil(shown / cols)
     max_lines = min(n_y, 7)  # text lines under an image; with more tasks, the 7th says "+r more"
@@ -423,7 +431,7 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
             continue
         image = pictures[i]  # (H, W, 3) or (H, W)
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0.0, vmax=1.0)
-        ax.set_title(f"#{i}", fontsize=8, pad=2)
+        ax.set_title(captions[i], fontsize=8, pad=2)
         y = None if Y is None else Y[:, i]
         p = None if P is None else P[:, i]
         lines = _verdicts(names, y, p, threshold) if n_y else []
@@ -444,7 +452,10 @@ def example_grid(X, image_shape, Y=None, P=None, task_names=None, n=16, threshol
                 color=color,
             )
     fig.suptitle(
-        _grid_title(Y is not None, P is not None, threshold), fontsize=10, y=1 - 0.08 / fig.get_figheight(), va="top"
+        _grid_title(Y is not None, P is not None, threshold, Y is not None and bool(np.isnan(Y[:, :shown]).any())),
+        fontsize=10,
+        y=1 - 0.08 / fig.get_figheight(),
+        va="top",
     )
     return _save(fig, path)
 
@@ -490,14 +501,16 @@ def _verdicts(names, y, p, threshold: float) -> list[tuple[str, str]]:
     return lines or [("nothing", UNKNOWN)]
 
 
-def _grid_title(has_y: bool, has_p: bool, threshold: float) -> str:
+def _grid_title(has_y: bool, has_p: bool, threshold: float, has_unknown: bool) -> str:
+    """The grid's title: what the lines under the images mean (grey only where some label is '?')."""
     if has_y and has_p:
+        unknown = "   grey: label '?', not scored" if has_unknown else ""
         return (
             f"true labels and predictions (predicted: P >= {threshold:g}; the number is P)\n"
-            "black: right   red: wrong (missed / false alarm)   grey: label '?', not scored"
+            f"black: right   red: wrong (missed / false alarm){unknown}"
         )
     if has_y:
-        return "true labels: the objects present (grey: label '?', unknown)"
+        return "true labels: the objects present" + (" (grey: label '?', unknown)" if has_unknown else "")
     if has_p:
         return f"predictions: P >= {threshold:g} (the number is P)"
     return "examples"
