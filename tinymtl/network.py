@@ -39,7 +39,7 @@ label); argument checks happen once, in :meth:`MLP.loss_and_grads` and
 
 from __future__ import annotations
 
-from . import serialization
+from . import serialization, torch_bridge
 from ._deprecated import DeprecatedMLPMethods, moved_names
 from .activations import HIDDEN, HIDDEN_ACTIVATIONS, OUTPUT, OUTPUTS
 from .backend import array_module, check_backend_name, get_backend, to_device, to_numpy
@@ -216,6 +216,24 @@ class MLP(DeprecatedMLPMethods):
         }
         self.backend = backend
         return self
+
+    def to_torch(self):
+        """This network as a ``torch.nn.Sequential`` mapping rows ``X.T`` (m, n_x) to the logits (m, n_y).
+
+        ``W[l]`` is ``Linear.weight`` as it is, ``b[l]`` ``Linear.bias`` (n_l,); the
+        hidden activations as here; no output activation. Needs PyTorch
+        (``pip install "tinymtl[torch]"``); see :mod:`tinymtl.torch_bridge`.
+        """
+        return torch_bridge.to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module, output: str = "sigmoid") -> MLP:
+        """The network of a ``torch.nn.Sequential`` built like :meth:`to_torch`'s, on the active backend.
+
+        Architecture, activation, dtype and parameters come from ``module``; ``output``
+        ("sigmoid" or "softmax") from the caller, since the module ends with logits.
+        """
+        return torch_bridge.from_torch(cls, module, output)
 
     def save(self, path) -> None:
         """Write architecture, parameters and format version to one ``.npz`` file."""
