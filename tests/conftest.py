@@ -6,6 +6,7 @@ proves that the code never leaves the device implicitly.
 """
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -49,3 +50,16 @@ def backend(request):
 @pytest.fixture(params=["float64", "float32"])
 def dtype(request):
     return np.dtype(request.param)
+
+
+# --- the lessons, for test_lessons.py and test_notebooks.py --------------------------------------
+
+LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
+LESSONS = sorted(LESSONS_DIR.glob("[0-9][0-9]*_*.py"))
+OPTIONAL = {"14_pytorch": "torch"}  # lesson -> the optional package it needs (its extra: pip install "tinymtl[torch]")
+
+
+def skip_without_its_extra(lesson: Path) -> None:
+    """Skip a lesson whose optional package is not installed (CI installs every extra, so it runs there)."""
+    if lesson.stem in OPTIONAL:
+        pytest.importorskip(OPTIONAL[lesson.stem])

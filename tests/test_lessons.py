@@ -12,14 +12,13 @@ busy core made a quick lesson ten times slower in our measurements).
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
-LESSONS = sorted(LESSONS_DIR.glob("[0-9][0-9]*_*.py"))
+from .conftest import LESSONS, LESSONS_DIR, skip_without_its_extra
+
 # the lesson numbers of issue 4, in order: 9 has four parts (a-d)
-EXPECTED = [f"{n:02d}" for n in range(1, 9)] + [f"09{part}" for part in "abcd"] + ["10", "11", "12", "13"]
+EXPECTED = [f"{n:02d}" for n in range(1, 9)] + [f"09{part}" for part in "abcd"] + ["10", "11", "12", "13", "14"]
 ONE_BLAS_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
@@ -37,6 +36,7 @@ def test_lesson_is_a_notebook_in_py_percent_format(lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for path in LESSONS])
 def test_lesson_runs_quick_and_supports_its_claim(lesson, tmp_path):
+    skip_without_its_extra(lesson)
     result = subprocess.run(
         [sys.executable, str(lesson), "--quick", "--out", str(tmp_path)],
         capture_output=True,

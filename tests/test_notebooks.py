@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import LESSONS, LESSONS_DIR, skip_without_its_extra
+
 jupytext = pytest.importorskip("jupytext")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
-LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
-LESSONS = sorted(LESSONS_DIR.glob("[0-9][0-9]*_*.py"))
+
 SHOW_CALL = re.compile(r"(?<![\w.])show\(")  # tinymtl.lesson.show(...), not ax.imshow(...)
 QUICK_AND_ONE_BLAS_THREAD = {"TINYMTL_QUICK": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
@@ -44,6 +45,7 @@ def outputs_of(notebook) -> tuple[list[str], int]:
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for path in LESSONS])
 def test_lesson_runs_as_a_notebook_with_figures_inline_and_its_claim(lesson, tmp_path, monkeypatch):
+    skip_without_its_extra(lesson)
     for name, value in QUICK_AND_ONE_BLAS_THREAD.items():
         monkeypatch.setenv(name, value)  # the kernel inherits the environment
     notebook = jupytext.read(lesson)
