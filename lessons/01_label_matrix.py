@@ -13,8 +13,9 @@
 # hold two or more objects. Then we turn `Y` into the one-hot targets a softmax
 # layer needs (one column = one class) and count the labels that are lost.
 #
-# Lecture claim 1 (first half): one image can carry several labels at once;
-# a one-hot column holds exactly one, so softmax cannot say "car AND stop sign".
+# Lecture claim 1 ([docs/lecture.md](../docs/lecture.md)), its first half: one
+# image can carry several labels at once; a one-hot column holds exactly one, so
+# softmax cannot say "car AND stop sign".
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -82,18 +83,32 @@ for j, name in enumerate(names):
     cells = ["?" if np.isnan(v) else str(int(v)) for v in Y_seen[j, :10]]
     print(f"  {name:<14} " + " ".join(cells))
 show(plots.label_matrix(Y_seen, names, max_examples=30, path=options.out / "label_matrix.png"))
-show(plots.example_grid(X, data.image_shape, Y, task_names=names, n=12, path=options.out / "examples.png"))
+captions = [f"#{k}: {int(objects[k])} object{'' if objects[k] == 1 else 's'}" for k in range(12)]  # above each image
+show(plots.example_grid(X, data.image_shape, Y, task_names=names, n=12, captions=captions,
+                        path=options.out / "examples.png"))  # fmt: skip
 show(plots.cooccurrence(Y, names, path=options.out / "cooccurrence.png"))
 
 # %% [markdown]
 # ## How many objects does an image hold?
 #
 # Summing a column of `Y` counts the objects in that image. If every image
-# held one object, a single class per image would do. The co-occurrence
-# figure shows which pairs come together: stop signs and traffic lights
-# both go with intersections.
+# held one object, a single class per image would do.
+#
+# The co-occurrence figure shows how often object j is in an image that holds
+# object k (cell j, k), beside how often it is there at all (the base rate, on
+# the diagonal). In these scenes the four objects gather at intersections
+# (`road_scenes` puts each one at an intersection with probability 0.9, on the
+# open road with 0.05), so every pair comes together about as much as any other:
+# the lines below print the base rates and the strongest and weakest pair of
+# this run, and no pair stands far above the rest.
 
 # %%
+together, _ = plots.cooccurrence_matrix(Y)  # together[j, k] = P(task j = 1 | task k = 1): (n_y, n_y)
+base_rate = Y.mean(axis=1)  # P(task j = 1): (n_y,)
+pairs = [(together[j, k], j, k) for j in range(n_y) for k in range(n_y) if j != k]
+print("\nbase rates P(object in the image): " + ", ".join(f"{n} {r:.2f}" for n, r in zip(names, base_rate)))
+for word, (p, j, k) in (("strongest", max(pairs)), ("weakest", min(pairs))):
+    print(f"{word} pair: P({names[j]} | {names[k]}) = {p:.2f} (base rate of {names[j]}: {base_rate[j]:.2f})")
 counts = np.bincount(objects.astype(int), minlength=n_y + 1)  # images with 0, 1, ..., 4 objects: (n_y + 1,)
 print(f"\n{'objects in the image':<22}{'images':>8}{'share':>8}")
 for k, count in enumerate(counts):

@@ -14,8 +14,8 @@
 # then logistic regression on the four tasks trained beside a network with one
 # hidden layer, on the same training images, and both scored on held-out ones.
 #
-# Lecture claim 2: one network with four outputs solves four problems with
-# shared lower-level features. Here: the hidden layer those features live in
+# Lecture claim 2 ([docs/lecture.md](../docs/lecture.md)): one network with
+# four outputs solves four problems with shared lower-level features. Here: the hidden layer those features live in
 # is what lifts the four tasks above four linear classifiers.
 
 # %% tags=["parameters"]
@@ -110,7 +110,9 @@ print(f"max |Ŷ by hand − predict_proba|: network {forward_gap:.1e}, logistic 
 
 # %%
 training = {"epochs": SIZE["epochs"], "batch_size": 128, "seed": options.seed, "progress": False}
-models = {"logistic regression": [n_x, 4], f"hidden layer of {HIDDEN}": [n_x, HIDDEN, 4]}
+# The names are the figure's legend; its colours follow them (plots.model_color): logistic regression purple,
+# the one multi-task network blue, as in every lesson.
+models = {"logistic regression": [n_x, 4], f"multi-task network, hidden layer of {HIDDEN}": [n_x, HIDDEN, 4]}
 accuracy = {}
 for name, dims in models.items():
     model = tm.MLP(dims, seed=options.seed, dtype="float32")

@@ -14,8 +14,9 @@
 # times faster; J unchanged whatever sits under "?"; why masking by
 # multiplying with 0 breaks; and the two normalisers "m" and "labelled".
 #
-# Lecture claim 3 (its formula): training with "?" labels works because their
-# terms are left out of the sum; here we check that they really are.
+# Lecture claim 3 ([docs/lecture.md](../docs/lecture.md)), its formula:
+# training with "?" labels works because their terms are left out of the sum;
+# here we check that they really are.
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -32,6 +33,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
+from tinymtl import plots
 from tinymtl.datasets import hide_labels, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options, show
 
@@ -114,15 +116,30 @@ with np.errstate(over="ignore", divide="ignore"):
 from_z = np.maximum(z, 0) - z + np.log1p(np.exp(-np.abs(z)))  # L = max(z, 0) − y·z + log(1 + e^{−|z|}), y = 1
 print(f"y = 1, z = {z}: L from ŷ = {from_y_hat}, L from z = {from_z}")
 z = np.linspace(-40, 40, 801)  # logits for the figure: (801,)
-fig = Figure(figsize=(7, 3.2), layout="constrained")
+y_hat = 1 / (1 + np.exp(-z))  # σ(z): (801,); exactly 1.0 in float64 for large z, so 1 − ŷ = 0 there
+z_break = float(z[np.argmax(y_hat == 1.0)])  # the first z of the grid where σ(z) rounds to 1
+print(f"σ(z) is exactly 1.0 in float64 from z = {z_break:.1f} on this grid: there log(1 − ŷ) = log(0) = −inf")
+fig = Figure(figsize=(8, 3.6), layout="constrained")
 ax = fig.add_subplot()
+colors = {1.0: plots.OTHER_COLORS[0], 0.0: plots.OTHER_COLORS[2]}  # one colour per label y (not models)
 for y in (1.0, 0.0):
+    # L(ŷ, y) as the lecture writes it: (801,). Where 1 − ŷ = 0, (1 − y) log(1 − ŷ) is −inf (y = 0) or NaN (y = 1).
     with np.errstate(divide="ignore", invalid="ignore"):
-        y_hat = 1 / (1 + np.exp(-z))  # σ(z): exactly 1 in float64 once z > 37, so 1 − ŷ = 0
-        ax.plot(z, -y * np.log(y_hat) - (1 - y) * np.log(1 - y_hat), lw=4, alpha=0.4, label=f"from ŷ, y = {y:.0f}")
-    ax.plot(z, np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))), lw=1, label=f"from z (stable), y = {y:.0f}")
-ax.set(xlabel="logit z", ylabel="L(σ(z), y)", title="logistic loss: from ŷ it breaks beyond z ≈ 37 (1 − ŷ = 0)")
-ax.legend(fontsize=8)
+        L_from_y_hat = -y * np.log(y_hat) - (1 - y) * np.log(1 - y_hat)
+    label = f"y = {y:.0f}: from ŷ, −y log ŷ − (1 − y) log(1 − ŷ)"
+    ax.plot(z, L_from_y_hat, lw=5, alpha=0.35, color=colors[y], label=label)
+    ax.plot(z, np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))), lw=1.2, color=colors[y],
+            label=f"y = {y:.0f}: from z (stable)")  # fmt: skip
+ax.axvline(z_break, color=plots.REFERENCE_COLOR, linestyle=":", lw=1)
+ax.annotate(f"z = {z_break:.1f}: σ(z) = 1.0 in float64, 1 − ŷ = 0,\nlog(1 − ŷ) = −inf: L from ŷ is inf (y = 0)\n"
+            "or 0 · inf = NaN (y = 1); both wide lines end",
+            xy=(z_break, z_break), xytext=(z_break - 1.5, 2.5), ha="right", va="bottom", fontsize=8,
+            arrowprops={"arrowstyle": "->", "color": plots.REFERENCE_COLOR})  # fmt: skip
+ax.set(xlabel="logit z", ylabel="L(σ(z), y)",
+       title=f"logistic loss: computed from ŷ it breaks from z ≈ {z_break:.0f} (1 − ŷ = 0); from z it does not")  # fmt: skip
+ax.title.set_fontsize(10)
+ax.grid(alpha=0.3)
+ax.legend(fontsize=8, loc="upper center")
 fig.savefig(options.out / "logistic_loss.png", dpi=120)
 show(fig)
 print(f"figure in {options.out}: logistic_loss.png")
@@ -185,9 +202,11 @@ print(f"\nNaN · 0 = {np.nan * 0}; J by multiplying, (M · L).sum() / m = {(M * 
 #
 # The lecture divides by m, the number of examples. Frameworks' losses with an
 # "ignore index" divide by N, the number of labelled entries (about 0.7 · 4 · m
-# here), giving the mean loss per labelled entry. Same minimiser, a scale
-# of m / N; with plain gradient descent that scale multiplies the step size.
-# A batch with no label at all gives J = 0 with both.
+# here), giving the mean loss per labelled entry. Both add up the same terms, so
+# J("m") = (N/m) · J("labelled"): the same minimiser, and gradients N/m times
+# as large (about 2.8 here; the ratio is printed below). With plain gradient
+# descent that factor N/m multiplies the step size. A batch with no label at
+# all gives J = 0 with both.
 
 # %%
 N = int(M.sum())  # labelled entries

@@ -25,8 +25,9 @@
 # `tm.check_gradients` comparing backprop with finite differences of J weight by
 # weight. Correct code agrees to about 1e-9; three planted bugs do not.
 #
-# Lecture claim 3, the mechanics: leaving "?" out of the sum means a zero
-# gradient under "?", and a gradient check confirms the code does exactly that.
+# Lecture claim 3 ([docs/lecture.md](../docs/lecture.md)), the mechanics:
+# leaving "?" out of the sum means a zero gradient under "?", and a gradient
+# check confirms the code does exactly that.
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -40,6 +41,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
+from tinymtl import plots
 from tinymtl.datasets import hide_labels, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options, show
 
@@ -102,15 +104,17 @@ for j, i in np.ndindex(*ZL.shape):
 print(f"\nlargest |∂J/∂Z| under '?' (finite differences): {np.abs(dZL_numeric[~M]).max():.1e}")
 differences = {name: relative_difference(dZ, dZL_numeric) for name, dZ in dZL_formulas.items()}  # name -> number
 
-fig = Figure(figsize=(9, 3), layout="constrained")
-for ax, (name, dZ) in zip(fig.subplots(1, 3), dZL_formulas.items()):
-    ax.scatter(dZL_numeric[M], dZ[M], s=8, label="labelled")
-    ax.scatter(dZL_numeric[~M], dZ[~M], s=8, c="tab:orange", label="'?'")
-    ax.axline((0, 0), slope=1, color="0.6", lw=0.8)
+fig = Figure(figsize=(9, 3.4), layout="constrained")
+for ax, (name, dZ) in zip(fig.subplots(1, 3), dZL_formulas.items()):  # the label matrix's colours: "1" dark, "?" yellow
+    ax.scatter(dZL_numeric[M], dZ[M], s=8, c=plots.CELL_COLORS["1"], label="labelled entry")
+    ax.scatter(dZL_numeric[~M], dZ[~M], s=14, c=plots.CELL_COLORS["?"], edgecolors="0.3", linewidths=0.5,
+               label="'?' entry")  # fmt: skip
+    ax.axline((0, 0), slope=1, color=plots.REFERENCE_COLOR, lw=0.8, label="formula = finite differences")
+    ax.grid(alpha=0.3)
     ax.set(title=f"{name}\nrel. diff {differences[name]:.1e}", xlabel="finite differences of J")
     ax.title.set_fontsize(9)
 fig.axes[0].set_ylabel("dZ[L] by the formula")
-fig.axes[0].legend(fontsize=8)
+fig.legend(*fig.axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=8, frameon=False)
 fig.savefig(options.out / "dZL_check.png", dpi=120)
 show(fig)
 
@@ -217,4 +221,4 @@ print(f"done in {elapsed(options)}")
 # 3. `MISSING = 0.02`: about one label in fifty is "?" (the line `X: …, Y: …`
 #    counts them). Is the bug "no mask, '?' as 0" still caught, and is its
 #    relative difference nearer the 0.3 it has now or nearer 0? The table and
-#    the orange points of the dZ[L] figure answer.
+#    the yellow ('?') points of the dZ[L] figure answer.

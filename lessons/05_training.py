@@ -19,10 +19,11 @@
 # accuracy, precision, recall and F1 per task; and a grid of test images with
 # what the network says about each.
 #
-# Lecture claim 2: training one network on four tasks is multi-task learning;
-# the four problems are solved at once by one set of shared hidden layers.
-# We measure it by comparing each task's held-out accuracy with the accuracy of
-# always answering that task's commoner label (the majority-class baseline).
+# Lecture claim 2 ([docs/lecture.md](../docs/lecture.md)): training one network
+# on four tasks is multi-task learning; the four problems are solved at once by
+# one set of shared hidden layers. We measure it by comparing each task's
+# held-out accuracy with the accuracy of always answering that task's commoner
+# label (the majority-class baseline).
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -110,8 +111,10 @@ for epoch, (J_train, J_val, accuracy) in enumerate(zip(history.loss, history.val
 # ## Every task, scored on held-out images
 #
 # The baseline of a task always answers its commoner training label: the
-# majority class. For the car (in about half the images) that is a coin toss;
-# for the stop sign (in about 30%) "absent" is right 70% of the time.
+# majority class. In these scenes each object is in a little under half of the
+# images, so every baseline answers "absent" (the column "majority": 0) and is
+# right a little over half the time (the column "baseline"): not much better
+# than a coin toss.
 
 # %%
 P_test = net.predict_proba(X_test)  # Ŷ = A[3]: (4, m_test)
@@ -124,7 +127,10 @@ gain = report.accuracy - baseline  # (4,)
 print(f"\n{'task':<14} {'majority':>9} {'baseline':>9} {'network':>8} {'gain':>7}")
 for j, name in enumerate(names):
     print(f"{name:<14} {int(majority[j, 0]):>9} {baseline[j]:>9.3f} {report.accuracy[j]:>8.3f} {gain[j]:>+7.3f}")
-show(plots.example_grid(X_test, data.image_shape, Y_test, P_test, names, n=16, path=options.out / "examples.png"))
+objects = Y_test[:, :16].sum(axis=0)  # objects in each image shown: (16,)
+captions = [f"#{i}: {int(k)} object{'' if k == 1 else 's'}" for i, k in enumerate(objects)]  # above each image
+show(plots.example_grid(X_test, data.image_shape, Y_test, P_test, names, n=16, captions=captions,
+                        path=options.out / "examples.png"))  # fmt: skip
 print(f"\nfigures in {options.out}: label_matrix.png, learning_curves.png, examples.png")
 
 # %% [markdown]

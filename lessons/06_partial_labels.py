@@ -15,13 +15,16 @@
 # 3. **fill 0**: read every "?" as 0, "object not there", and train on a complete Y.
 #
 # What you will see: a table and a plot of held-out accuracy and F1 against the
-# share of "?". Dropping throws away whole images for a single missing label:
+# share of "?", with how often each network answers "present". Dropping throws away whole images for a single missing label:
 # with 4 tasks and a share f of "?", only (1 − f)^4 of the images survive (at
 # 50% "?", one in sixteen). Filling with 0 keeps every image but teaches wrong
-# answers: a "?" on an image with a car becomes "no car".
+# answers: a "?" on an image with a car becomes "no car", so of the 1s in `Y`
+# only a share 1 − f is left, and objects look ever rarer than they are.
 #
-# Lecture claim 3: training still works when some labels are "?" if those
-# terms are left out of the sum; throwing away partly labelled examples wastes data.
+# Lecture claim 3 ([docs/lecture.md](../docs/lecture.md)): training still works
+# when some labels are "?" if those terms are left out of the sum; throwing
+# away partly labelled examples, or reading "?" as "absent", wastes or
+# corrupts data.
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -37,6 +40,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
+from tinymtl import plots
 from tinymtl.datasets import hide_labels, holdout, road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options, show
 
@@ -89,14 +93,20 @@ def train(X, Y):
 
 
 def score(net):
-    """Mean accuracy and mean F1 over the four tasks on the held-out images."""
-    report = tm.metrics.report(Y_test, net.predict_proba(X_test))
-    return report.mean("accuracy"), report.mean("f1")
+    """Mean accuracy and mean F1 over the four tasks on the held-out images, and the share of "yes" answers."""
+    P = net.predict_proba(X_test)  # (n_y, m_test)
+    report = tm.metrics.report(Y_test, P)
+    return report.mean("accuracy"), report.mean("f1"), float(np.mean(P >= 0.5))
 
 
 accuracy = {method: [] for method in METHODS}  # mean held-out accuracy per fraction
 f1 = {method: [] for method in METHODS}
-print(f"\n{'? share':>7} {'method':>7} {'images':>7} {'labels':>7}  {'accuracy':>8} {'F1':>6}")
+said_yes = {method: [] for method in METHODS}  # share of held-out answers "present" (P >= 0.5)
+print(f"held-out entries that are 1 (object present): {np.mean(Y_test == 1):.3f}")
+print("columns: images and 0/1 labels it learns from, the share of those labels that are 1, the share of")
+print("held-out answers that say 'present', then mean held-out accuracy and F1 over the four tasks")
+print(f"\n{'? share':>7} {'method':>7} {'images':>7} {'labels':>7} {'1s':>6} {'says yes':>9}  "
+      f"{'accuracy':>8} {'F1':>6}")  # fmt: skip
 for fraction in SIZE["fractions"]:
     Y_seen = hide_labels(Y_train, fraction, seed=options.seed)  # (n_y, m_train), NaN = "?"
     complete = ~np.isnan(Y_seen).any(axis=0)  # (m_train,): columns with no "?"
@@ -106,37 +116,58 @@ for fraction in SIZE["fractions"]:
         "fill 0": (X_train, np.where(np.isnan(Y_seen), 0.0, Y_seen).astype(Y_seen.dtype)),  # "?" read as "absent"
     }
     for method, (X, Y) in ways.items():
-        acc, f = score(train(X, Y))
+        acc, f, yes = score(train(X, Y))
         accuracy[method].append(acc)
         f1[method].append(f)
+        said_yes[method].append(yes)
         labels = int(np.sum(~np.isnan(Y)))  # 0/1 entries it learns from (fill 0: some are made up)
-        print(f"{fraction:>7.0%} {method:>7} {X.shape[1]:>7} {labels:>7}  {acc:>8.3f} {f:>6.3f}")
+        ones = f"{np.sum(Y == 1) / labels:>6.3f}" if labels else f"{'-':>6}"  # share of them that are 1
+        print(f"{fraction:>7.0%} {method:>7} {X.shape[1]:>7} {labels:>7} {ones} {yes:>9.3f}  {acc:>8.3f} {f:>6.3f}")
 
 # %% [markdown]
 # ## The picture
 #
 # Left: mean accuracy over the four tasks; right: mean F1. The dotted line is
-# the majority-class accuracy (always answering each task's commoner label),
-# the score of a network that learned nothing about the images. At 90% "?"
-# (full run) not one training image is fully labelled, so "drop" has nothing to
-# train on: its network keeps its random initial weights and scores below the
-# majority class.
+# the majority-class baseline (always answering each task's commoner label, here
+# "absent" for every task, as printed under the figure): the score of a network
+# that learned nothing about the images, with accuracy near the share of 0s and
+# F1 0, since it never says "present".
+#
+# Both other ways fall to the baseline's accuracy as the "?" grow, for two
+# different reasons the table shows:
+#
+# - **drop** runs out of images: at the highest share of "?" it keeps a few
+#   fully labelled images, or none (at 90% "?" in the full run, none: its network
+#   keeps its random initial weights). Its accuracy ends near the baseline; its
+#   F1 stays well above 0 only because a (nearly) untrained network says
+#   "present" on many images, right or wrong (the column "says yes").
+# - **fill 0** keeps every image, but the "?" it turns into 0 leave ever fewer
+#   1s: the column "1s" falls as 1 − f (half of them at 50% "?", a tenth at
+#   90%). The network learns that objects are rare and says "present" ever less
+#   often (the column "says yes", against the held-out share of 1s printed above
+#   the table): at the highest share it answers "absent" almost everywhere, so
+#   its F1 falls near 0 and its accuracy to just above the baseline. It has
+#   learned little more than the majority class.
 
 # %%
 majority = Y_train.mean(axis=1, keepdims=True) >= 0.5  # each task's commoner training label: (n_y, 1)
 baseline = float(np.mean(Y_test == majority))  # accuracy of always answering it, over the held-out images
-fig = Figure(figsize=(11, 4.2), layout="constrained")
-for ax, values, name in zip(fig.subplots(1, 2), (accuracy, f1), ("mean accuracy", "mean F1")):
-    for method in METHODS:
-        ax.plot(SIZE["fractions"], values[method], marker="o", label=method)
-    if name == "mean accuracy":
-        ax.axhline(baseline, color="0.5", linestyle=":", label="majority class")
+baseline_f1 = tm.metrics.report(Y_test, np.broadcast_to(majority, Y_test.shape).astype(float)).mean("f1")
+fig = Figure(figsize=(11, 4.4), layout="constrained")
+for ax, values, name, reference in zip(fig.subplots(1, 2), (accuracy, f1), ("mean accuracy", "mean F1"),
+                                       (baseline, baseline_f1)):  # fmt: skip
+    for k, method in enumerate(METHODS):  # three ways to train one network: none of the models' colours
+        ax.plot(SIZE["fractions"], values[method], marker="o", label=method, color=plots.OTHER_COLORS[k])
+    ax.axhline(reference, color=plots.REFERENCE_COLOR, linestyle=":", label=f"majority class ({reference:.3f})")
+    ax.set_xticks(SIZE["fractions"], [f"{f:.0%}" for f in SIZE["fractions"]])
     ax.set(xlabel='share of training labels that are "?"', ylabel=f"{name} (held-out)", title=name)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left")
 fig.savefig(options.out / "partial_labels.png")
 show(fig)
-print(f"\nmajority-class accuracy: {baseline:.3f}; figure: {options.out / 'partial_labels.png'}")
+answers = ", ".join(f"{'present' if present else 'absent'}" for present in majority[:, 0])
+print(f"\nmajority class (answers {answers}): accuracy {baseline:.3f}, F1 {baseline_f1:.3f}")
+print(f"figure: {options.out / 'partial_labels.png'}")
 
 # %% [markdown]
 # ## The claim

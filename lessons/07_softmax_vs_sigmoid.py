@@ -19,9 +19,9 @@
 # are found), and, to be fair to softmax, both scored on images that hold
 # exactly one object, the problem softmax was made for.
 #
-# Lecture claim 1: one image can carry several labels; softmax assigns exactly
-# one, so it cannot say "car AND stop sign"; sigmoid outputs with the per-task
-# logistic loss can.
+# Lecture claim 1 ([docs/lecture.md](../docs/lecture.md)): one image can carry
+# several labels; softmax assigns exactly one, so it cannot say "car AND stop
+# sign"; sigmoid outputs with the per-task logistic loss can.
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -34,6 +34,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import tinymtl as tm
+from tinymtl import plots
 from tinymtl.baselines import softmax_targets, train_multitask, train_softmax
 from tinymtl.datasets import holdout, road_scenes, single_object_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options, show
@@ -134,22 +135,32 @@ print(f"\none object per image ({Xs_test.shape[1]} held-out images): exact match
 # ## The picture
 #
 # Recall per object on the images with two or more objects, and exact match on
-# both kinds of images, for both networks.
+# both kinds of images, for both networks. The sigmoid network is the lecture's
+# multi-task network (blue, as in every lesson); softmax is green. Each bar
+# carries its value: a bar at 0 is a value of 0, not a missing one.
 
 # %%
-fig = Figure(figsize=(12, 4.2), layout="constrained")
+fig = Figure(figsize=(12, 4.4), layout="constrained")
 recall_ax, exact_ax = fig.subplots(1, 2, width_ratios=(3, 2))
 x = np.arange(len(names))
+legend = {"sigmoid": "sigmoid outputs (the multi-task network)", "softmax": "softmax"}
 for k, model in enumerate(results):
-    recall_ax.bar(x + (k - 0.5) * 0.4, results[model]["recall"], 0.4, label=model)
-    exact_ax.bar(np.arange(2) + (k - 0.5) * 0.4, [results[model]["exact"], fair[model]], 0.4, label=model)
+    color = plots.model_color(legend[model])  # blue: the one multi-task network; green: softmax
+    recall_bars = recall_ax.bar(x + (k - 0.5) * 0.4, results[model]["recall"], 0.4, label=legend[model],
+                                color=color)  # fmt: skip
+    exact_bars = exact_ax.bar(np.arange(2) + (k - 0.5) * 0.4, [results[model]["exact"], fair[model]], 0.4,
+                              label=legend[model], color=color)  # fmt: skip
+    for ax, bars in ((recall_ax, recall_bars), (exact_ax, exact_bars)):
+        ax.bar_label(bars, fmt="%.3f", padding=2, fontsize=8)  # the value on every bar, "0.000" too
 recall_ax.set_xticks(x, names)
-recall_ax.set(ylim=(0, 1.05), ylabel="recall", title="recall per object, images with 2+ objects")
+recall_ax.set(ylim=(0, 1.1), ylabel="recall", title="recall per object, images with 2+ objects")
 exact_ax.set_xticks(np.arange(2), ["2+ objects\n(road scenes)", "exactly 1 object\n(single-object scenes)"])
-exact_ax.set(ylim=(0, 1.05), ylabel="exact match", title="all four answers right")
+exact_ax.set(ylim=(0, 1.1), ylabel="exact match", title="exact match: all four answers right")
 for ax in (recall_ax, exact_ax):
-    ax.legend(loc="upper right")
+    ax.axhline(0, color=plots.REFERENCE_COLOR, linewidth=0.8)
     ax.yaxis.grid(True, alpha=0.3)
+    ax.set_axisbelow(True)
+fig.legend(*recall_ax.get_legend_handles_labels(), loc="outside upper center", ncol=2, frameon=False)
 fig.savefig(options.out / "softmax_vs_sigmoid.png")
 show(fig)
 print(f"figure: {options.out / 'softmax_vs_sigmoid.png'}")

@@ -72,6 +72,7 @@ MODEL_WORDS = {  # how a model's name in a legend says which kind it is (lower c
 }
 OTHER_COLORS = ("#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")  # other series: none of the models' colours
 REFERENCE_COLOR = "0.45"  # reference lines (majority class, guessing, zero): grey
+TRAINING_COLOR, VALIDATION_COLOR = "#17becf", "#8c564b"  # learning curves: cyan and brown, no model's colour
 # The label matrix's cells: dark "1", pale "0", yellow "?" (no model's colour: "?" is not a model).
 CELL_COLORS = {"0": "#eef1f4", "1": "#3a3a3a", "?": "#ffd84d"}
 # example_grid's text: a right answer, a wrong one, and a task whose label is "?" (not scored).
@@ -183,9 +184,10 @@ def learning_curves(history, task_names=None, path=None) -> Figure:
     fig = _figure(12, 4.2)
     loss_ax, accuracy_ax = fig.subplots(1, 2)
 
-    loss_ax.plot(epochs, history.loss, label="training", **style)
+    loss_ax.plot(epochs, history.loss, label="training", color=TRAINING_COLOR, **style)
     if history.val_loss:
-        loss_ax.plot(epochs[: len(history.val_loss)], history.val_loss, label="validation", **style)
+        loss_ax.plot(epochs[: len(history.val_loss)], history.val_loss, label="validation", color=VALIDATION_COLOR,
+                     **style)  # fmt: skip
     loss_ax.set(title="cost J per epoch", xlabel="epoch", ylabel="J (masked logistic loss)")
     loss_ax.legend(loc="best")
 
@@ -195,12 +197,12 @@ def learning_curves(history, task_names=None, path=None) -> Figure:
         val_epochs = epochs[: accuracy.shape[1]]
         names = check_task_names(task_names, accuracy.shape[0])
         many = len(names) > MANY_TASKS
-        for name, row in zip(names, accuracy):
+        for j, (name, row) in enumerate(zip(names, accuracy)):
             if many:
                 accuracy_ax.plot(val_epochs, row, color="0.75", linewidth=0.8)
             else:
                 label = name if (~np.isnan(row)).any() else f"{name} (no labels)"
-                accuracy_ax.plot(val_epochs, row, label=label, **style)
+                accuracy_ax.plot(val_epochs, row, label=label, color=OTHER_COLORS[j % len(OTHER_COLORS)], **style)
         accuracy_ax.plot(val_epochs, _mean_over_tasks(accuracy), "k--", label=f"mean of {len(names)} tasks")
         accuracy_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)  # beside: never on a line
     else:
@@ -498,7 +500,7 @@ def _verdicts(names, y, p, threshold: float) -> list[tuple[str, str]]:
             lines.append((f"{'missed' if present else 'false'}: {name}{score}", WRONG))
         elif present or predicted:
             lines.append((f"{name}{score}", RIGHT))
-    return lines or [("nothing", UNKNOWN)]
+    return lines or [("nothing", RIGHT)]  # no object present or predicted: a statement, not an unknown
 
 
 def _grid_title(has_y: bool, has_p: bool, threshold: float, has_unknown: bool) -> str:
@@ -560,7 +562,8 @@ def cooccurrence(Y, task_names=None, path=None) -> Figure:
     where ``N = 0``. The diagonal, 1 by definition, shows instead the base rate
     ``P(task j = 1)`` over the labelled examples of task j, in grey: a cell
     well above the diagonal cell of its row is a pair of tasks that appear
-    together (stop signs at traffic lights), which a shared network can exploit.
+    together (in the road scenes, every pair: all four objects gather at intersections), which a shared
+    network can exploit.
 
     Example: ``cooccurrence(Y, ["pedestrian", "car", "stop sign", "traffic light"], path="cooccurrence.png")``.
     """
