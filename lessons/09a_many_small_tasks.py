@@ -12,8 +12,9 @@
 # same four objects (pedestrian, car, stop sign, traffic light), for example
 # "car ∧ ¬pedestrian" (a car and no pedestrian) or "stop ∨ light" (a stop sign
 # or a traffic light). So the tasks share their lower-level features (lecture
-# claim 4a): each answer is a simple function of four object detectors, and the
-# detectors are the hard part to learn.
+# claim 4a, [docs/lecture.md](../docs/lecture.md)): each answer is a simple
+# function of four object detectors, and the detectors are the hard part to
+# learn.
 #
 # What is scaled down to fit: the images are 16×16 RGB (n_x = 768), and the
 # 100,000 labels lie on 10,000 images. Task t is labelled on its own random k of
@@ -35,18 +36,13 @@
 #
 # What you will see: with 1,000 examples per task the multi-task network is far
 # better on the target tasks, and it gets better the more other tasks it shares
-# with. With 100 examples per task the aggregate itself is small (10,000
-# labels): both networks stay far from learning the objects, and the
-# difference between them is small. The data of the others helps once it is
-# much.
+# with. The full run also tries 100 and 300 examples per task: at 100 the
+# aggregate itself is small (10,000 labels), both networks stay close to
+# guessing, and the difference between them is small. The data of the others
+# helps once there is much of it.
 #
-# Lecture claim 4b: a task with few examples gains from the aggregate data of the others.
-#
-# (A first design used `tinymtl.datasets.region_tasks`, "is there a car in
-# region (r, c)?", as the many tasks. There the multi-task network was barely
-# better: at most about 0.01 in average precision. A dense layer has no weights shared
-# between image positions, so "car at the top left" and "car at the bottom
-# right" share few features, and claim 4a does not hold for this network.)
+# Lecture claim 4b ([docs/lecture.md](../docs/lecture.md)): a task with few
+# examples gains from the aggregate data of the others.
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -66,6 +62,7 @@ import tinymtl as tm
 from tinymtl.baselines import train_multitask, train_separate
 from tinymtl.datasets import road_scenes
 from tinymtl.lesson import claim, elapsed, lesson_options, show
+from tinymtl.plots import REFERENCE_COLOR, model_color
 
 options = lesson_options("09a_many_small_tasks", "Lesson 09a: 100 tasks × 1,000 examples, one multi-task network or "
                          "one per task", quick=QUICK, seed=SEED)  # fmt: skip
@@ -219,23 +216,26 @@ print(f"\nk = {k_max}: mean target AUC by the number of tasks sharing the networ
       + ", ".join(f"{n}: {value:.3f}" for n, value in sharing.items()))  # fmt: skip
 
 fig = Figure(figsize=(11, 4.2), layout="constrained")
-ax_k, ax_t = fig.subplots(1, 2)
-for values, label in ((mt_auc, f"one multi-task network ({T} tasks)"), (st_auc, "one network per task")):
-    means = [v.mean() for v in values]
-    ax_k.plot(SIZE["ks"], means, "o-", label=label)
-ax_k.axhline(0.5, color="grey", linestyle=":", label="guessing")
+ax_k, ax_t = fig.subplots(1, 2, sharey=True)
+for values, label, kind in ((mt_auc, f"one multi-task network ({T} tasks)", "multi-task"),
+                            (st_auc, "one network per task", "separate")):  # fmt: skip
+    ax_k.plot(SIZE["ks"], [v.mean() for v in values], "o-", label=label, color=model_color(kind))
+ax_k.axhline(0.5, color=REFERENCE_COLOR, linestyle=":", label="guessing")
 ax_k.set(xscale="log", xlabel="labelled examples per task, k", ylabel=f"held-out AUC, mean of {n_targets} tasks",
-         title=f"{T} tasks, k examples each")  # fmt: skip
+         ylim=(0.45, 1.0), title=f"{T} tasks, k examples each")  # fmt: skip
 ax_k.set_xticks(SIZE["ks"], [f"{k:,}" for k in SIZE["ks"]])
+ax_k.minorticks_off()
 ax_k.legend(loc="upper left")
 ax_k.grid(alpha=0.3)
-ax_t.plot(list(sharing)[1:], list(sharing.values())[1:], "o-", color="C0", label="one multi-task network")
-ax_t.plot(1, sharing[1], "o", color="C1", label="a network of its own")
-ax_t.axhline(0.5, color="grey", linestyle=":")
+ax_t.plot(list(sharing)[1:], list(sharing.values())[1:], "o-", color=model_color("multi-task"),
+          label="one multi-task network")  # fmt: skip
+ax_t.plot(1, sharing[1], "o", color=model_color("separate"), label="a network of its own")
+ax_t.axhline(0.5, color=REFERENCE_COLOR, linestyle=":")
 ax_t.legend(loc="upper left")
-ax_t.set(xscale="log", xlabel="tasks sharing the network (1: a network of its own)", ylabel="held-out AUC, same tasks",
-         title=f"k = {k_max}: borrowing from the others")  # fmt: skip
+ax_t.set(xscale="log", xlabel="tasks sharing the network (1: a network of its own)",
+         title=f"k = {k_max:,}: borrowing from the others")  # fmt: skip
 ax_t.set_xticks(list(sharing), [str(n) for n in sharing])  # after the log scale, which would replace them
+ax_t.minorticks_off()
 ax_t.grid(alpha=0.3)
 fig.savefig(options.out / "many_small_tasks.png")
 show(fig)

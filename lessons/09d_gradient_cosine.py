@@ -15,7 +15,9 @@
 # negative: they fight. `tinymtl.diagnostics` computes the whole matrix in one
 # forward and n_y backward passes; few libraries show it to a student.
 #
-# The tasks are lesson 09c's. Each example is a pair of independent road
+# This looks inside lecture claim 4a ([docs/lecture.md](../docs/lecture.md)):
+# tasks that share lower-level features help each other, tasks that share none
+# gain nothing. The tasks are lesson 09c's. Each example is a pair of independent road
 # scenes, A on top of B in one column of X (2·n_x, m). One network learns 12
 # tasks at once, every label known:
 #
@@ -27,8 +29,10 @@
 #
 # The cosines are measured on a fixed probe batch of training pairs before
 # training and after each epoch (`record_gradient_cosines`). What you will
-# see: the 12 × 12 cosine matrix at the start and averaged over training, and
-# its course over the epochs for the two kinds of pair that 09c compared.
+# see: the cosines of the questions about A with the eight objects, at the
+# start and averaged over training; their course over the epochs for the two
+# kinds of pair that 09c compared; and the mean over each block of the 12 × 12
+# matrix.
 
 # %% tags=["parameters"]
 # Parameters: edit them and run all cells. In a script, --quick and --seed override QUICK and SEED.
@@ -45,6 +49,7 @@ import tinymtl as tm
 from tinymtl.datasets import QUESTIONS, questions, scene_pairs
 from tinymtl.diagnostics import record_gradient_cosines
 from tinymtl.lesson import claim, elapsed, lesson_options, show
+from tinymtl.plots import OTHER_COLORS, REFERENCE_COLOR
 
 options = lesson_options("09d_gradient_cosine", "Lesson 09d: the cosine between tasks' gradients on the shared layers",
                          quick=QUICK, seed=SEED)  # fmt: skip
@@ -65,9 +70,9 @@ NEAR_ZERO = 0.08  # and the unrelated pairs' mean cosine is within ± this of 0
 # questions about A, the objects of A and the objects of B. One change: no
 # cast shadows (`P_SHADOW = 0.0` in the parameters cell). A shadow is a global
 # factor that every task must see through, whatever object it asks about, so it
-# gives even unrelated tasks a common pull on W[1]: with the default shadows the
-# unrelated pairs' mean cosine was 0.11 in our quick run (seed 0), without them
-# 0.01 (see "Try it" at the end).
+# gives even unrelated tasks a common pull on W[1]: with road_scenes' default
+# shadows (`P_SHADOW = 0.7`) the unrelated pairs' mean cosine was 0.11 in a
+# quick run (seed 0), without them 0.01 (Try it 1 at the end repeats it).
 
 # %%
 X, scenes_a, scenes_b = scene_pairs(SIZE["m"], seed=options.seed, dtype="float32", p_shadow=P_SHADOW)  # (2·n_x, m)
@@ -110,42 +115,70 @@ for epoch in range(SIZE["epochs"] + 1):
 after_first = slice(1, None)  # the measurements after epochs 1..E (entry 0 is the random start)
 mean_related, mean_unrelated = related[after_first].mean(), unrelated[after_first].mean()
 print(f"{'mean':>5} {mean_related:>20.3f} {mean_unrelated:>20.3f}   (over epochs 1..{SIZE['epochs']})")
+start = cosines[0][~np.eye(n_y, dtype=bool)]  # the 132 off-diagonal cosines before training: (132,)
+print(f"at the start: cosines from {start.min():+.2f} to {start.max():+.2f} off the diagonal, "
+      f"{(start < 0).mean():.0%} of them negative")  # fmt: skip
 
 # %% [markdown]
 # ## The picture
 #
-# Left: the matrix at the start, with random weights; middle: averaged over
-# epochs 1..E. Red is positive, blue negative. Right: the mean cosine of the
-# two kinds of pair over the epochs, with the spread over the 16 pairs.
+# Top: the cosines of the 4 questions about A (rows) with the 8 objects
+# (columns: A's, then B's), at the start, with random weights, and averaged over
+# epochs 1..E. Green is positive (the two tasks pull the same way), pink
+# negative (they fight), white 0 (at right angles). Bottom left: the mean
+# cosine of the two kinds of pair over the epochs, with the spread over their
+# 16 pairs. Bottom right: the whole 12 × 12 matrix in blocks, each cell the
+# mean over the epochs 1..E and over the pairs of two different tasks in the
+# block; the cells "questions about A" × "objects of A" and × "objects of B"
+# are the two numbers of the closing check.
 
 # %%
-fig = Figure(figsize=(15, 5), layout="constrained")
-ax_start, ax_mean, ax_curve = fig.subplots(1, 3, width_ratios=(1, 1, 1.1))
-for ax, C, title in ((ax_start, cosines[0], "at the start"), (ax_mean, cosines[after_first].mean(axis=0),
-                     f"mean over epochs 1..{SIZE['epochs']}")):  # fmt: skip
-    image = ax.imshow(C, cmap="RdBu_r", vmin=-1, vmax=1)
-    for j in range(n_y):
-        for k in range(n_y):
-            if j != k:  # the diagonal is 1
-                ax.text(k, j, f"{C[j, k]:.1f}", ha="center", va="center", fontsize=6)
-    ax.set_xticks(range(n_y), names, rotation=90, fontsize=7)
-    ax.set_yticks(range(n_y), names if ax is ax_start else [], fontsize=7)
-    for edge in (3.5, 7.5):  # the borders between the three groups of tasks
-        ax.axhline(edge, color="k", linewidth=0.8)
-        ax.axvline(edge, color="k", linewidth=0.8)
-    ax.set_title(f"cos(g_j, g_k), {title}")
-fig.colorbar(image, ax=ax_mean, shrink=0.7)
+CMAP = "PiYG"  # diverging, 0 white; neither blue nor orange, which mean the models in every figure
+groups = {"questions\nabout A": QUESTION, "objects\nof A": OBJECT_A, "objects\nof B": OBJECT_B}
+C_mean = cosines[after_first].mean(axis=0)  # (12, 12): over epochs 1..E
+different = ~np.eye(n_y, dtype=bool)  # pairs of two different tasks: (12, 12)
+blocks = np.array([[C_mean[rows, cols][different[rows, cols]].mean() for cols in groups.values()]
+                   for rows in groups.values()])  # (3, 3): mean over each block's pairs  # fmt: skip
+
+
+def cell_text(ax, values, fontsize):
+    """Write each value of the matrix ``values`` in its cell, white on the darkest colours."""
+    for (j, k), value in np.ndenumerate(values):
+        color = "white" if abs(value) > 0.6 else "black"
+        ax.text(k, j, f"{value:.2f}", ha="center", va="center", fontsize=fontsize, color=color)
+
+
+fig = Figure(figsize=(13, 8.6), layout="constrained")
+top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1.15))
+ax_start, ax_mean = top.subplots(1, 2)
+for ax, C, title in ((ax_start, cosines[0], "at the start"),
+                     (ax_mean, C_mean, f"mean over epochs 1..{SIZE['epochs']}")):  # fmt: skip
+    block = C[QUESTION, 4:]  # the questions about A with the 8 objects: (4, 8)
+    image = ax.imshow(block, cmap=CMAP, vmin=-1, vmax=1)
+    cell_text(ax, block, fontsize=10)
+    ax.axvline(3.5, color="k", linewidth=1)  # objects of A | objects of B
+    ax.set_xticks(range(8), names[4:], rotation=35, ha="right", fontsize=9)
+    ax.set_yticks(range(4), names[QUESTION] if ax is ax_start else [], fontsize=9)
+    ax.set_title(f"cos(g_j, g_k), {title}", fontsize=11)
+top.colorbar(image, ax=[ax_start, ax_mean], shrink=0.8, label="cosine")
+ax_curve, ax_blocks = bottom.subplots(1, 2, width_ratios=(1.5, 1))
 epochs = np.arange(SIZE["epochs"] + 1)
-for rows, cols, label in ((QUESTION, OBJECT_A, "question about A · object of A (related)"),
-                          (QUESTION, OBJECT_B, "question about A · object of B (unrelated)")):  # fmt: skip
-    pairs = cosines[:, rows, cols].reshape(len(epochs), -1)  # (epochs + 1, 16)
-    (line,) = ax_curve.plot(epochs, pairs.mean(axis=1), "o-", label=label)
-    ax_curve.fill_between(epochs, *np.percentile(pairs, [25, 75], axis=1), color=line.get_color(), alpha=0.2)
-ax_curve.axhline(0, color="grey", linewidth=0.8)
+for cols, label, color in ((OBJECT_A, "question about A · object of A (related)", OTHER_COLORS[0]),
+                           (OBJECT_B, "question about A · object of B (unrelated)", OTHER_COLORS[2])):  # fmt: skip
+    pairs = cosines[:, QUESTION, cols].reshape(len(epochs), -1)  # (epochs + 1, 16)
+    ax_curve.plot(epochs, pairs.mean(axis=1), "o-", color=color, label=label)
+    ax_curve.fill_between(epochs, *np.percentile(pairs, [25, 75], axis=1), color=color, alpha=0.2)
+ax_curve.axhline(0, color=REFERENCE_COLOR, linewidth=0.8)
 ax_curve.set(xlabel="epoch", ylabel="cosine (mean; band: middle half of the 16 pairs)", ylim=(-0.5, 1),
              title="over training")  # fmt: skip
-ax_curve.legend(fontsize=8)
+ax_curve.xaxis.get_major_locator().set_params(integer=True)
+ax_curve.legend(loc="upper left")
 ax_curve.grid(alpha=0.3)
+ax_blocks.imshow(blocks, cmap=CMAP, vmin=-1, vmax=1)
+cell_text(ax_blocks, blocks, fontsize=13)
+ax_blocks.set_xticks(range(3), list(groups))
+ax_blocks.set_yticks(range(3), list(groups))
+ax_blocks.set_title(f"mean per block, epochs 1..{SIZE['epochs']}", fontsize=11)
 fig.savefig(options.out / "gradient_cosines.png")
 show(fig)
 print(f"\nfigure: {options.out / 'gradient_cosines.png'}")
@@ -153,17 +186,18 @@ print(f"\nfigure: {options.out / 'gradient_cosines.png'}")
 # %% [markdown]
 # ## The claim
 #
-# At the start the cosines are large but say nothing: every output is about
-# 0.5, so every task's error dZ[L] row is much the same, and the gradients
-# differ mainly by the random output row W[L]_j through which they reach the
-# shared layers (dA[L−1] = W[L]ᵀ dZ[L]). Their signs are random, in every block.
-# After the first epoch a block structure appears. Each question about A pulls
-# the shared layers the way the objects of A do, most of all the objects it
-# asks about ("stop sign or light" with stop sign, "pedestrian or light" with
-# pedestrian). The objects of B stay at right angles to every task about A:
-# for those tasks their pull is noise, which is what cost 09c's target
-# accuracy. The objects of A among themselves are only weakly aligned, as
-# lesson 09c found when it tried them as each other's helpers.
+# At the start the cosines say little: single pairs are far from 0, of either
+# sign, in every block (the line "at the start"). Each task reaches the shared
+# layers through its own output row W[L]_j (dA[L−1] = W[L]ᵀ dZ[L]), and with
+# random weights that row, not what the task asks, sets the direction. Within
+# a few epochs a block structure appears (the table, epoch by epoch). Each
+# question about A pulls the shared layers the way the objects of A do. The
+# objects of B stay near right angles to every question about A: for those
+# tasks their pull is noise, the noise that cost 09c's target accuracy. The
+# objects of A among themselves are less aligned than the questions are with
+# them (the last number of the closing line). The objects of B among
+# themselves are aligned too (bottom right): they share the features of image
+# B, which no task about A needs.
 #
 # The curve is jumpy: each point is one probe batch at one moment of training.
 # So the claim averages over the pairs and over the measurements after epochs

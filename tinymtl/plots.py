@@ -65,8 +65,8 @@ LINE = 10  # example_grid: points from one text line under an image to the next
 # multi-task network, orange the separate networks (blue and orange stay apart under colour blindness).
 MODEL_COLORS = {"multi-task": "#1f77b4", "separate": "#ff7f0e", "softmax": "#2ca02c", "logistic": "#9467bd"}
 MODEL_WORDS = {  # how a model's name in a legend says which kind it is (lower case; the first kind that matches)
+    "separate": ("separate", "four networks", "its own", "single-task", "per task"),
     "multi-task": ("multi-task", "multitask", "one network", "shared"),
-    "separate": ("separate", "four networks", "its own", "single-task"),
     "softmax": ("softmax",),
     "logistic": ("logistic",),
 }
@@ -87,7 +87,7 @@ def model_color(name: str, k: int = 0) -> str:
     separate networks, green for softmax, purple for logistic regression (by the words of :data:`MODEL_WORDS`);
     any other series gets the ``k``-th of :data:`OTHER_COLORS`.
 
-    >>> model_color("multi-task"), model_color("separate networks"), model_color("a network of its own")
+    >>> model_color("multi-task"), model_color("separate networks"), model_color("one network per task")
     ('#1f77b4', '#ff7f0e', '#ff7f0e')
     """
     key = name.lower()
