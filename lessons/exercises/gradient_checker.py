@@ -19,6 +19,9 @@ Your task: write gradient_check(J, theta, dtheta, epsilon) below.
 Grade it (from the repository root):
     python -m tinymtl.grade gradient_checker lessons/exercises/gradient_checker.py
     python -m pytest lessons/exercises/gradient_checker.py
+
+Stuck? Ask for a hint, one more each time (the last one is the key line):
+    python -m tinymtl.grade gradient_checker lessons/exercises/gradient_checker.py --hint
 """
 
 import numpy as np  # noqa: F401  (you will need it)
@@ -30,15 +33,12 @@ def gradient_check(J, theta, dtheta, epsilon=1e-7):
     """The relative difference ‖dθ_approx − dθ‖ / (‖dθ_approx‖ + ‖dθ‖), one number.
 
     J: a function of θ that returns the cost, one number; theta: (n,) the point θ; dtheta: (n,) the gradient
-    to check there; epsilon: the step ε. θ must be as it was when the function returns.
-
-    Hints:
-    - dθ_approx = np.zeros_like(theta); for each k, move only θ_k by +ε and by −ε (on a copy of theta, or in
-      place, putting the saved value back afterwards: θ_k + ε − ε is not always θ_k in floating point).
-    - np.linalg.norm(v) is ‖v‖.
-    - if ‖dθ_approx‖ + ‖dθ‖ is 0, both gradients are 0 and agree: return 0.
+    to check there; epsilon: the step ε. θ must be as it was when the function returns (bit for bit).
+    Returns the difference, one number between 0 and 1 (0 when both gradients are 0).
     """
-    raise NotImplementedError("TODO: write gradient_check(J, theta, dtheta, epsilon); the hints are in its docstring")
+    raise NotImplementedError(
+        "TODO: write gradient_check(J, theta, dtheta, epsilon); stuck? grade this file with --hint"
+    )
 
 
 def test_exercise():

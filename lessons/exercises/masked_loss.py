@@ -17,6 +17,9 @@ Your task: write masked_logistic_loss(Z, Y) below.
 Grade it (from the repository root):
     python -m tinymtl.grade masked_loss lessons/exercises/masked_loss.py
     python -m pytest lessons/exercises/masked_loss.py
+
+Stuck? Ask for a hint, one more each time (the last one is the key line):
+    python -m tinymtl.grade masked_loss lessons/exercises/masked_loss.py --hint
 """
 
 import numpy as np  # noqa: F401  (you will need it)
@@ -28,15 +31,10 @@ def masked_logistic_loss(Z, Y):
     """J = (1/m) Σ_i Σ_{j labelled} L(σ(Z[j, i]), Y[j, i]), one number.
 
     Z: (n_y, m) logits Z[L] of the output layer; Y: (n_y, m) of 0, 1 or NaN ("?").
-
-    Hints:
-    - n_y, m = Z.shape; the mask M = ~np.isnan(Y) is True where a label is known.  # M: (n_y, m)
-    - compute L for every entry from the logits with the formula above (np.maximum, np.abs, np.log1p, np.exp).
-    - a "?" entry must add nothing: select with np.where(M, L, 0). Do not multiply by M: NaN · 0 is NaN.
-    - divide the sum by m, the number of examples (not by the number of labelled entries).
-    - a batch with every label "?" has J = 0.
+    Returns J, one number: the "?" entries add nothing, the sum is divided by m (the number of
+    examples), and a batch whose labels are all "?" has J = 0.
     """
-    raise NotImplementedError("TODO: write masked_logistic_loss(Z, Y); the hints are in its docstring")
+    raise NotImplementedError("TODO: write masked_logistic_loss(Z, Y); stuck? grade this file with --hint")
 
 
 def test_exercise():

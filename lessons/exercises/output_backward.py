@@ -18,6 +18,9 @@ Your task: write output_backward(A_L, Y, A_prev) below.
 Grade it (from the repository root):
     python -m tinymtl.grade output_backward lessons/exercises/output_backward.py
     python -m pytest lessons/exercises/output_backward.py
+
+Stuck? Ask for a hint, one more each time (the last one is the key line):
+    python -m tinymtl.grade output_backward lessons/exercises/output_backward.py --hint
 """
 
 import numpy as np  # noqa: F401  (you will need it)
@@ -29,15 +32,9 @@ def output_backward(A_L, Y, A_prev):
     """dZ[L], dW[L], db[L] of the masked logistic loss, in this order.
 
     A_L: (n_y, m) sigmoid outputs A[L]; Y: (n_y, m) of 0, 1 or NaN ("?"); A_prev: (n_{L−1}, m) the layer's input.
-
-    Hints:
-    - n_y, m = A_L.shape; M = ~np.isnan(Y).  # M: (n_y, m)
-    - at a "?" entry dZ[L] must be exactly 0: np.where(M, A_L - Y, 0). Multiplying by M leaves NaN (NaN · 0 = NaN).
-    - divide by m, the number of examples, not by the number of labelled entries.
-    - dW[L] is a matrix product with the transpose of A[L−1]; db[L] sums over the examples (axis=1) and stays a
-      column: keepdims=True.
+    Returns dZ (n_y, m), exactly 0 at every "?"; dW (n_y, n_{L−1}); db (n_y, 1).
     """
-    raise NotImplementedError("TODO: write output_backward(A_L, Y, A_prev); the hints are in its docstring")
+    raise NotImplementedError("TODO: write output_backward(A_L, Y, A_prev); stuck? grade this file with --hint")
 
 
 def test_exercise():

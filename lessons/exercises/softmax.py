@@ -9,9 +9,9 @@ names exactly one class per image:
     dZ[L] = (A − Y) / m                                           (C, m)
 
 A column of Y that is all NaN is an example whose class is unknown ("?"): it
-adds nothing to J and gets dZ[L] = 0. e^{1000} overflows: subtracting each
-column's max from Z first changes nothing in A and keeps every exponent ≤ 0;
-log A = Z − max − log Σ_c e^{Z_c − max} stays finite where A underflows to 0.
+adds nothing to J and gets dZ[L] = 0. The grader also uses logits up to
+|z| = 1000, where e^z overflows and a probability can underflow to 0: your
+functions must stay finite and right there too.
 
 Then the lecture's comparison: road images often hold several objects ("car
 AND stop sign"), but softmax over the 4 objects and "none" names one.
@@ -24,6 +24,9 @@ Your task: write softmax, softmax_cross_entropy_and_grad and softmax_predictions
 Grade it (from the repository root):
     python -m tinymtl.grade softmax lessons/exercises/softmax.py
     python -m pytest lessons/exercises/softmax.py
+
+Stuck? Ask for a hint, one more each time (the last one is the key line):
+    python -m tinymtl.grade softmax lessons/exercises/softmax.py --hint
 """
 
 import numpy as np
@@ -32,34 +35,27 @@ from tinymtl.grade import assert_passes, main
 
 
 def softmax(Z):
-    """A = softmax(Z) down each column.  Z, A: (C, m).
-
-    Hints: subtract Z.max(axis=0, keepdims=True) before np.exp; divide by the sum over axis=0 (keepdims=True).
-    """
-    raise NotImplementedError("TODO: write softmax(Z); the hints are in its docstring")
+    """A = softmax(Z) down each column.  Z, A: (C, m); each column of A sums to 1."""
+    raise NotImplementedError("TODO: write softmax(Z); stuck? grade this file with --hint")
 
 
 def softmax_cross_entropy_and_grad(Z, Y):
     """J = −(1/m) Σ_i Σ_k Y_k log A_k (one number) and dZ[L] = (A − Y) / m (C, m); "?" columns left out.
 
     Z: (C, m) logits; Y: (C, m) one-hot columns, or a column of NaN where the class is unknown ("?").
-
-    Hints:
-    - C, m = Z.shape; known = ~np.isnan(Y[:1]) is (1, m), True where the class is known.
-    - log A = (Z − max) − log Σ_c e^{Z_c − max}; never take np.log of a probability (it can be 0).
-    - set the "?" columns to 0 with np.where(known, ..., 0) before any product: NaN · 0 is NaN.
-    - divide by m, the number of examples; a batch with every class "?" gives J = 0 and dZ[L] = 0.
+    Returns J, one number divided by m (the number of examples), and dZ[L] (C, m), 0 in the "?" columns;
+    a batch whose classes are all "?" gives J = 0 and dZ[L] = 0.
     """
-    raise NotImplementedError("TODO: write softmax_cross_entropy_and_grad(Z, Y); the hints are in its docstring")
+    raise NotImplementedError("TODO: write softmax_cross_entropy_and_grad(Z, Y); stuck? grade this file with --hint")
 
 
 def softmax_predictions(A):
     """The 0/1 answers (n_y, m) from softmax probabilities A (n_y + 1, m) over the n_y objects and "none".
 
-    Hints: the class softmax names is A.argmax(axis=0), one per column; put a 1 there and 0 elsewhere, then drop
-    the last row ("none"): an image where "none" wins gets no 1 at all.
+    Softmax names one class per image, the one with the largest A_k: its row gets a 1 in that column, the
+    others 0, and an image where "none" wins gets no 1 at all (the "none" row is not returned).
     """
-    raise NotImplementedError("TODO: write softmax_predictions(A); the hints are in its docstring")
+    raise NotImplementedError("TODO: write softmax_predictions(A); stuck? grade this file with --hint")
 
 
 def compare_on_road_scenes(m=4000, epochs=8, seed=0):

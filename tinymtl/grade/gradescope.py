@@ -7,11 +7,13 @@ the JSON Gradescope reads* (https://gradescope-autograders.readthedocs.io/en/lat
      "tests": [{"name": <the check>, "score": 1.0, "max_score": 1.0,
                 "output": "PASS  <the check>", "visibility": "visible"}, ...]}
 
-A check that passes scores :data:`POINTS`, one that fails 0, so a right file
-gets full marks, an untouched stub 0 and a partly right one a point per right
-check. When grading cannot start (no such file, a file that does not import),
-the score is 0 and the top-level ``output``, which Gradescope shows above the
-tests, says why.
+A check that passes scores its points (:data:`~tinymtl.grade.checks.POINTS`),
+one that fails 0, so a right file gets full marks, an untouched stub 0 and a
+partly right one a point per right check. When grading cannot start (no such
+file, a file that does not import), the score is 0 and the top-level
+``output``, which Gradescope shows above the tests, says why; so it does for a
+file that is refused (its functions use tinymtl's own code), whose every test
+scores 0.
 
 What it leaves out: running the checks (:func:`tinymtl.grade.grade` does),
 visibility other than "visible", timing and leaderboards.
@@ -29,27 +31,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checks import Result
+from .checks import POINTS, Result
 
-POINTS = 1.0  # per check; set the assignment's autograder points to the number of checks
+__all__ = ["POINTS", "cannot_start", "gradescope_results", "merged", "submitted_files"]
 
 
 def gradescope_results(exercise: str, results: list[Result]) -> dict:
     """results.json for one exercise: a test per check (its PASS/FAIL line as output), the score their sum."""
     tests = [_test(result) for result in results]
     passed = sum(result.passed for result in results)
+    refused = [result.message for result in results if result.refused][:1]
     return {
         "score": sum(test["score"] for test in tests),
-        "max_score": POINTS * len(tests),
-        "output": f"{exercise}: {passed} of {len(results)} checks pass.",
+        "max_score": sum(result.points for result in results),
+        "output": f"{exercise}: {refused[0] if refused else f'{passed} of {len(results)} checks pass.'}",
         "tests": tests,
     }
 
 
 def _test(result: Result) -> dict:
     """One Gradescope test: a check's name, its points when it passed (else 0) and its PASS/FAIL line."""
-    score = POINTS if result.passed else 0.0
-    return {"name": result.name, "score": score, "max_score": POINTS, "output": result.line(), "visibility": "visible"}
+    return {"name": result.name, "score": result.score, "max_score": result.points, "output": result.line(),
+            "visibility": "visible"}  # fmt: skip
 
 
 def cannot_start(why: str, max_score: float = 0.0) -> dict:
