@@ -18,7 +18,7 @@ import pytest
 from .conftest import LESSONS, LESSONS_DIR, skip_without_its_extra
 
 # the lesson numbers of issue 4, in order: 9 has four parts (a-d)
-EXPECTED = [f"{n:02d}" for n in range(1, 9)] + [f"09{part}" for part in "abcd"] + ["10", "11", "12", "13", "14"]
+EXPECTED = [f"{n:02d}" for n in range(1, 9)] + [f"09{part}" for part in "abcde"] + ["10", "11", "12", "13", "14"]
 ONE_BLAS_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 

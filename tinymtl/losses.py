@@ -89,6 +89,46 @@ def task_scale(unknown, dtype, normalizer: str = "m", task_weights=None):
     return weights / count
 
 
+def masked_entry_losses(Z, Y, unknown):
+    """M ⊙ L: the logistic loss of every entry from its logit, 0 at "?"; (n_y, m), >= 0.
+
+    ``L = max(z, 0) − y·z + log(1 + e^{−|z|})``; ``unknown = isnan(Y)`` (n_y, m), passed
+    in because the callers need it too. No argument checks (the training hot path).
+    Shared by :func:`masked_logistic_loss_and_grad` and the per-task losses J_j of
+    :func:`masked_task_losses`.
+    """
+    xp = array_module(Z)
+    L = xp.maximum(Z, 0)  # L = max(z, 0) − y·z + log(1 + e^{−|z|}): (n_y, m), >= 0
+    L -= Y * Z  # NaN at "?"
+    L += xp.log1p(xp.exp(-xp.abs(Z)))
+    xp.copyto(L, 0, where=unknown)  # M ⊙ L: 0 at "?"
+    return L
+
+
+def masked_task_losses(Z, Y, normalizer: str = "m"):
+    """J_j = Σ_i c_j M[j, i] L[j, i] for each task j: a device array (n_y,) whose sum is the cost J.
+
+    Z: (n_y, m) logits; Y: (n_y, m) of 0, 1 or NaN ("?"); ``c_j = 1/d_j`` as in the
+    module docstring (no task weights: these are the parts the weights multiply).
+    With ``normalizer="m"``, ``J_j = (1/m) Σ_{i labelled for j} L``, the lecture's
+    sum over i for one task. No argument checks (the training hot path of
+    :mod:`tinymtl.weighting`).
+
+    >>> import numpy as np
+    >>> Z = np.array([[2.0, -1.0], [0.0, 3.0]]); Y = np.array([[1.0, np.nan], [0.0, 1.0]])
+    >>> J_tasks = masked_task_losses(Z, Y)              # (L(2, 1) / 2, (L(0, 0) + L(3, 1)) / 2): (n_y,)
+    >>> np.round(J_tasks, 6)
+    array([0.063464, 0.370867])
+    >>> bool(np.isclose(J_tasks.sum(), masked_logistic_loss_and_grad(Z, Y)[0]))   # Σ_j J_j = J
+    True
+    """
+    xp = array_module(Z)
+    unknown = xp.isnan(Y)  # "?": (n_y, m)
+    L = masked_entry_losses(Z, Y, unknown)  # M ⊙ L: (n_y, m)
+    L *= task_scale(unknown, Z.dtype, normalizer)  # c ⊙ M ⊙ L: c is (n_y, 1) or a scalar
+    return L.sum(axis=1)  # J_j: (n_y,)
+
+
 def masked_logistic_loss_and_grad(Z, Y, normalizer: str = "m", task_weights=None):
     """J (a 0-d array) and dZ[L] = c ⊙ M ⊙ (σ(Z) − Y), both from the logits.
 
@@ -106,10 +146,7 @@ def masked_logistic_loss_and_grad(Z, Y, normalizer: str = "m", task_weights=None
     xp = array_module(Z)
     unknown = xp.isnan(Y)  # "?": (n_y, m); the mask M is its negation
     c = task_scale(unknown, Z.dtype, normalizer, task_weights)  # c: (n_y, 1), or a scalar
-    L = xp.maximum(Z, 0)  # L = max(z, 0) − y·z + log(1 + e^{−|z|}): (n_y, m), >= 0
-    L -= Y * Z  # NaN at "?"
-    L += xp.log1p(xp.exp(-xp.abs(Z)))
-    xp.copyto(L, 0, where=unknown)  # M ⊙ L: 0 at "?"
+    L = masked_entry_losses(Z, Y, unknown)  # M ⊙ L: (n_y, m), 0 at "?"
     L *= c
     J = L.sum()  # J = Σ_j Σ_i c_j M L: a 0-d array
     dZ = sigmoid(Z)  # A[L]: (n_y, m)

@@ -24,6 +24,11 @@ draw the progress bar and to catch a loss that became NaN or inf. When it
 did, the parameters go back to their values at the start of that epoch and
 :class:`FloatingPointError` names the learning rate as the likely cause.
 
+Task weighting (``weighting``): by default every task counts the same (the
+lecture's cost). With a method of :mod:`tinymtl.weighting` (learned
+uncertainty weights, PCGrad) each mini-batch's gradients come from the method
+instead of :meth:`tinymtl.MLP.data_loss_and_grads`; everything else is the same.
+
 What it leaves out: learning-rate schedules, gradient clipping, sampling
 weighted by task, and early stopping on anything but mean validation accuracy.
 
@@ -65,6 +70,7 @@ class History:
     val_loss, val_accuracy, val_f1: on the validation data, if given; the last
     two are arrays ``(n_y,)``, one number per task ("?" left out).
     seconds: wall-clock time of each epoch (validation included).
+    task_weights: with a ``weighting`` method, its task weights after each epoch, arrays ``(n_y,)``.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -72,6 +78,7 @@ class History:
     val_accuracy: list[np.ndarray] = field(default_factory=list)
     val_f1: list[np.ndarray] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    task_weights: list[np.ndarray] = field(default_factory=list)
     best_epoch: int | None = None  # with early stopping: the epoch whose parameters the network kept
 
 
@@ -114,6 +121,7 @@ def fit(
     normalizer: str = "m",
     task_weights=None,
     patience: int | None = None,
+    weighting=None,
 ) -> History:
     """Train ``net`` on ``X`` (n_x, m) and ``Y`` (n_y, m, NaN = "?"); return the :class:`History`.
 
@@ -125,6 +133,9 @@ def fit(
     accuracy over the tasks is compared with the best so far; training stops once
     ``patience`` epochs in a row did not beat it, and the network keeps the parameters of
     its best epoch (``history.best_epoch``). ``None``: train all ``epochs``, keep the last.
+    weighting: None (equal weights) or a method of :mod:`tinymtl.weighting`, e.g.
+    ``UncertaintyWeighting(n_y)`` or ``PCGrad()``, which computes each mini-batch's
+    gradients (not with ``task_weights``); its weights go to ``history.task_weights``.
     """
     optimizer = Adam(lr=1e-3) if optimizer is None else optimizer
     if not isinstance(optimizer, Optimizer):
@@ -133,6 +144,8 @@ def fit(
     check_positive("batch_size", batch_size, integer=True)
     l2 = check_nonnegative("l2", l2)
     X, Y, weights = net.check_data(X, Y, normalizer, task_weights)
+    if weighting is not None:
+        _check_weighting(weighting, net, task_weights)
     if validation is not None:
         validation = _check_validation(net, validation)
     if patience is not None:
@@ -148,9 +161,10 @@ def fit(
         best = _BestEpoch(theta) if patience is not None else None
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
-            history.loss.append(
-                _epoch(net, X, Y, minibatch_indices(m, batch_size, rng), step, l2, normalizer, weights, bar, epoch)
-            )
+            batches = minibatch_indices(m, batch_size, rng)  # the columns of each mini-batch of this epoch
+            history.loss.append(_epoch(net, X, Y, batches, step, l2, normalizer, weights, bar, epoch, weighting))
+            if weighting is not None:
+                history.task_weights.append(weighting.task_weights())  # (n_y,), on the host
             if validation is not None:
                 _score(net, *validation, l2, normalizer, weights, history)
             history.seconds.append(time.perf_counter() - start)
@@ -162,7 +176,7 @@ def fit(
     return history
 
 
-def _epoch(net, X, Y, batches, step, l2, normalizer, weights, bar, epoch: int) -> float:
+def _epoch(net, X, Y, batches, step, l2, normalizer, weights, bar, epoch: int, weighting=None) -> float:
     """One pass over the mini-batches, each followed by an optimizer ``step``; the epoch's training loss.
 
     The loss: Σ_batches J_data · m_b / m + λ/(2m) Σ‖W‖² (one sync). If it, or a
@@ -174,7 +188,10 @@ def _epoch(net, X, Y, batches, step, l2, normalizer, weights, bar, epoch: int) -
     total = 0.0  # Σ_batches J_data · m_b, a device scalar: no sync inside the epoch
     for b, columns in enumerate(batches, 1):
         X_batch, Y_batch = columns_of(X, columns), columns_of(Y, columns)  # (n_x, m_b), (n_y, m_b)
-        J_data, _ = net.data_loss_and_grads(X_batch, Y_batch, l2, normalizer, weights, out=step.grads)  # into dθ
+        if weighting is None:
+            J_data, _ = net.data_loss_and_grads(X_batch, Y_batch, l2, normalizer, weights, out=step.grads)  # into dθ
+        else:  # the method's gradients into dθ (and its own step, if it learns something)
+            J_data, _ = weighting.loss_and_grads(net, X_batch, Y_batch, l2, normalizer, out=step.grads)
         step()  # θ ← θ − α · (the optimizer's direction), in place
         total = total + J_data * X_batch.shape[1]
         bar.batch(epoch, b, len(batches))
@@ -213,6 +230,21 @@ class _BestEpoch:
 def _all_finite(theta) -> bool:
     """Whether every parameter in θ is finite (one sync)."""
     return bool(array_module(theta).isfinite(theta).all())  # sync
+
+
+def _check_weighting(weighting, net, task_weights) -> None:
+    """``weighting`` must follow :mod:`tinymtl.weighting`'s protocol and come without fixed task weights."""
+    if not all(callable(getattr(weighting, name, None)) for name in ("start", "loss_and_grads", "task_weights")):
+        raise TypeError(
+            f"weighting: got {weighting!r}, expected None (equal weights) or a method of tinymtl.weighting, "
+            "e.g. UncertaintyWeighting(n_y) or PCGrad()."
+        )
+    if task_weights is not None:
+        raise ValueError(
+            f"task_weights: got {task_weights!r} together with weighting={weighting!r}; the method sets how much "
+            "each task counts. Pass one of them."
+        )
+    weighting.start(net)
 
 
 def _check_validation(net, validation):
