@@ -1,4 +1,4 @@
-"""``tinymtl demo``: the lecture's driving example, end to end, in under a minute.
+"""``tinymtl demo``: the lecture's driving example, end to end, in about 20 seconds.
 
 One concept: *the main job a newcomer runs first*. It draws road scenes
 (pedestrian, car, stop sign, traffic light; several at once) and runs two
@@ -30,9 +30,10 @@ from .backend import get_backend
 from .baselines import labels_per_task_curve, train_multitask, train_separate, train_softmax
 from .datasets import hide_labels, road_scenes, split
 
-# Sizes: the full run takes under a minute on 2 CPU cores, --quick a few seconds. per_task: labels per
-# task of experiment 2 (one task per image); epochs: the most any network trains (each stops early,
-# after `patience` epochs without a better validation accuracy).
+# Sizes: measured on 2 CPU cores with nothing else running, the full run took 21 s and --quick 6 s (several
+# times longer when other programs share the cores). per_task: labels per task of experiment 2 (one task per
+# image); epochs: the most any network trains (each stops early, after `patience` epochs without a better
+# validation accuracy).
 FULL = dict(m_train=12_000, m_val=1_000, m_test=3_000, hidden=(64, 32), epochs=60, patience=5,
             per_task=(100, 300, 1_000, 3_000))  # fmt: skip
 QUICK = dict(m_train=2_000, m_val=500, m_test=1_000, hidden=(32, 16), epochs=20, patience=5,
@@ -42,8 +43,8 @@ LEVEL = 0.005  # a gap in mean accuracy smaller than this counts as a tie in the
 
 
 def add_demo_parser(commands, common) -> None:
-    demo = commands.add_parser("demo", help="multi-task vs separate networks vs softmax on road scenes (~1 min)")
-    demo.add_argument("--quick", action="store_true", help="a smaller run that takes a few seconds")
+    demo = commands.add_parser("demo", help="multi-task vs separate networks vs softmax on road scenes (about 20 s)")
+    demo.add_argument("--quick", action="store_true", help="a smaller run that takes about 6 s")
     common(demo, out_default="tinymtl-out")
     demo.set_defaults(run=run_demo)
 
