@@ -93,14 +93,14 @@ def _check_layers(net, layers) -> tuple[int, ...]:
     return chosen
 
 
-def _check_network(net) -> MLP:
-    """``net`` if it is an MLP with sigmoid outputs (one loss per task)."""
+def check_multitask_network(net, purpose: str = "comparing per-task gradients") -> MLP:
+    """``net`` if it is an MLP with sigmoid outputs (one loss per task); ``purpose`` says what needs that."""
     if not isinstance(net, MLP):
         raise TypeError(f"net: got {type(net).__name__}, expected a tinymtl MLP.")
     if net.output != "sigmoid":
         raise ValueError(
-            f"net: got a network with output={net.output!r}; expected output='sigmoid'. With softmax the classes "
-            "share one loss, so there is no per-task gradient to compare."
+            f"net: {purpose} needs a network with output='sigmoid' (one loss per task); got output={net.output!r}, "
+            "whose classes share one loss, so there are no per-task parts."
         )
     return net
 
@@ -118,7 +118,7 @@ def task_gradients(net, X, Y, layers=None):
     >>> task_gradients(net, np.ones((3, 5)), np.ones((2, 5))).shape
     (2, 16)
     """
-    net = _check_network(net)
+    net = check_multitask_network(net)
     chosen = _check_layers(net, layers)
     X, Y, _ = net.check_data(X, Y)
     xp = array_module(X)

@@ -103,7 +103,7 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import array_module, to_device, to_numpy
-from .diagnostics import task_gradients
+from .diagnostics import check_multitask_network, task_gradients
 from .flat import flat_views
 from .losses import masked_logistic_loss_and_grad, masked_task_losses, task_scale
 from .network import MLP
@@ -114,13 +114,7 @@ from .validation import check_positive, check_seed
 
 def _check_network(net, method: str, n_y: int | None = None) -> MLP:
     """``net`` if it is an MLP with sigmoid outputs (one loss per task), with ``n_y`` outputs if given."""
-    if not isinstance(net, MLP):
-        raise TypeError(f"net: got {type(net).__name__}, expected a tinymtl MLP.")
-    if net.output != "sigmoid":
-        raise ValueError(
-            f"net: {method} needs a network with output='sigmoid' (one loss per task); got output={net.output!r}, "
-            "whose classes share one loss, so there are no per-task parts to weigh. Use weighting=None."
-        )
+    net = check_multitask_network(net, f"{method} (use weighting=None for a softmax network)")
     n_outputs = net.layer_dims[-1]
     if n_y is not None and n_y != n_outputs:
         raise ValueError(
