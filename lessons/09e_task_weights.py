@@ -52,7 +52,7 @@ from matplotlib.figure import Figure
 import tinymtl as tm
 from tinymtl.datasets import DIGIT_TASKS, TASKS, digit_tasks, hide_labels, holdout, road_scenes, split
 from tinymtl.lesson import claim, elapsed, lesson_options, show
-from tinymtl.plots import model_color
+from tinymtl.plots import OTHER_COLORS, model_color
 from tinymtl.weighting import PCGrad, UncertaintyWeighting
 
 options = lesson_options("09e_task_weights", "Lesson 09e: equal task weights against uncertainty weighting and PCGrad",
@@ -187,8 +187,8 @@ for ax, setting in zip(axes, SETTINGS):
         weights = results[setting, "uncertainty", seed]["weights"]  # (epochs, 4)
         curve = np.vstack([np.ones((1, 4)), weights])  # epoch 0: every weight 1
         for j in range(4):
-            ax.plot(np.arange(len(curve)), curve[:, j], color=f"C{j}", alpha=0.8, linewidth=1.2,
-                    label=names[j] if seed == SEEDS[0] else None)  # fmt: skip
+            ax.plot(np.arange(len(curve)), curve[:, j], color=OTHER_COLORS[j % len(OTHER_COLORS)], alpha=0.8,
+                    linewidth=1.2, label=names[j] if seed == SEEDS[0] else None)  # fmt: skip
     ax.set(yscale="log", xlabel="epoch", title=setting)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
