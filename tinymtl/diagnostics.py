@@ -121,16 +121,26 @@ def task_gradients(net, X, Y, layers=None):
     net = check_multitask_network(net)
     chosen = _check_layers(net, layers)
     X, Y, _ = net.check_data(X, Y)
-    xp = array_module(X)
     ZL, caches = net.forward(X)  # Z[L]: (n_y, m); the cache is only read by backward, so it serves every task
     _, dZL = masked_logistic_loss_and_grad(ZL, Y)  # dZ[L] = (A[L] − Y) ⊙ M / m: (n_y, m); row j depends on J_j only
+    return gradient_rows(net, caches, dZL, chosen)
+
+
+def gradient_rows(net, caches, dZL, layers) -> object:
+    """G from a forward cache and dZ[L] (n_y, m) whose row j depends on J_j only: one backward pass per task.
+
+    Row j is the backward pass of dZ[L] with every row but j set to 0; it lays out
+    dW[l], db[l] for each l in ``layers``, flattened in C order; (n_y, P_layers).
+    No argument checks (the hot path of :class:`tinymtl.weighting.PCGrad`).
+    """
+    xp = array_module(dZL)
     dZj = xp.zeros_like(dZL)  # ∂J_j/∂Z[L]: (n_y, m), row j of dZ[L], zeros elsewhere
     rows = []
     for j in range(dZL.shape[0]):
         dZj[j] = dZL[j]
         grads = net.backward(dZj, caches)  # ∂J_j/∂W[l], ∂J_j/∂b[l] for l = 1..L
         dZj[j] = 0
-        rows.append(xp.concatenate([grads[f"{d}{l}"].ravel() for l in chosen for d in ("dW", "db")]))  # g_j: (P,)
+        rows.append(xp.concatenate([grads[f"{d}{l}"].ravel() for l in layers for d in ("dW", "db")]))  # g_j: (P,)
     return xp.stack(rows)  # G: (n_y, P_layers)
 
 

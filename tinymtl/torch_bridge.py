@@ -35,9 +35,10 @@ import numpy as np
 
 from .activations import LEAKY_SLOPE
 from .backend import to_device, to_numpy
+from .validation import DTYPES
 
 INSTALL_HINT = 'PyTorch is an optional dependency of tinymtl; install it with: pip install "tinymtl[torch]"'
-TORCH_DTYPES = {"float32": "float32", "float64": "float64"}
+TORCH_MODULES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}  # torch.nn names
 
 
 def import_torch():
@@ -50,16 +51,15 @@ def import_torch():
 
 
 def _activation_module(nn, hidden: str):
-    """The torch.nn module of a hidden activation name."""
-    return {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(LEAKY_SLOPE), "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[
-        hidden
-    ]()
+    """The torch.nn module of a hidden activation name (leaky ReLU with tinymtl's slope α)."""
+    module = getattr(nn, TORCH_MODULES[hidden])
+    return module(LEAKY_SLOPE) if hidden == "leaky_relu" else module()
 
 
 def to_torch(net):
     """``torch.nn.Sequential(Linear, g, Linear, g, ..., Linear)`` with ``net``'s parameters, in its dtype."""
     torch = import_torch()
-    dtype = getattr(torch, TORCH_DTYPES[net.dtype.name])
+    dtype = getattr(torch, net.dtype.name)  # torch.float32 or torch.float64
     layers = []
     for l in range(1, net.n_layers + 1):
         W, b = to_numpy(net.params[f"W{l}"]), to_numpy(net.params[f"b{l}"])  # (n_l, n_{l-1}), (n_l, 1): host
@@ -84,7 +84,7 @@ def from_torch(cls, module, output: str = "sigmoid"):
     torch = import_torch()
     linears, hidden = _read_layers(torch, module)
     dtype = str(linears[0].weight.dtype).removeprefix("torch.")
-    if dtype not in TORCH_DTYPES or any(str(layer.weight.dtype).removeprefix("torch.") != dtype for layer in linears):
+    if dtype not in DTYPES or any(str(layer.weight.dtype).removeprefix("torch.") != dtype for layer in linears):
         raise ValueError(f"module: its Linear layers must all be float32 or all float64; the first is {dtype}.")
     dims = [linears[0].in_features, *(layer.out_features for layer in linears)]
     net = cls(dims, hidden=hidden, output=output, dtype=dtype, seed=0)
@@ -99,7 +99,7 @@ def from_torch(cls, module, output: str = "sigmoid"):
 def _read_layers(torch, module) -> tuple[list, str]:
     """The Linear layers of ``module`` and the name of its hidden activation; a ValueError if it is not an MLP."""
     nn = torch.nn
-    kinds = {nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.Tanh: "tanh", nn.Sigmoid: "sigmoid"}
+    kinds = {getattr(nn, module): hidden for hidden, module in TORCH_MODULES.items()}  # nn.ReLU: "relu", ...
     parts = list(module) if isinstance(module, nn.Sequential) else None
     expected = (
         "expected a torch.nn.Sequential of Linear layers (with bias) and one kind of activation between them "
