@@ -16,9 +16,9 @@ what it is about (``"dZ[L]"``) and which mistake (``"nan-leak"``) for this;
 
 What it leaves out: timing, style, and any check that needs a GPU.
 
->>> wrong_scale(2.0, 1.0, {"forgot the 1/m": 2.0})
-'forgot the 1/m'
->>> wrong_scale(3.0, 1.0, {"forgot the 1/m": 2.0}) is None
+>>> wrong_scale(2.0, 1.0, [("forgot 1/m", 2.0, "you forgot the 1/m.")])
+('forgot 1/m', 'you forgot the 1/m.')
+>>> wrong_scale(3.0, 1.0, [("forgot 1/m", 2.0, "you forgot the 1/m.")]) is None
 True
 >>> reported = Reported()
 >>> reported.say(Wrong("dZ[L] has the wrong sign.", about="dZ[L]", mistake="sign"))
@@ -35,6 +35,7 @@ import inspect
 import textwrap
 import traceback
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,8 +213,7 @@ def run_check(check, module, reported: Reported | None = None) -> Result:
     """
     name, reported = check_name(check), reported if reported is not None else Reported()
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        with quiet():
             check(module)
     except UsesTinymtl as used:
         return Result(name, False, str(used), refused=True)
@@ -298,12 +298,22 @@ def same(a, b) -> bool:
     return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True))
 
 
-def wrong_scale(student, reference, factors: dict):
-    """The name of the first factor f with student ≈ f · reference (a known mistake), else None."""
-    for mistake, factor in factors.items():
+def wrong_scale(student, reference, scales) -> tuple[str, str] | None:
+    """``(mistake, words)`` of the first ``(mistake, factor, words)`` in ``scales`` with student ≈ factor ·
+    reference (a flipped sign, a missing 1/m...), else None; a factor of 1 (it would match a right answer) is skipped.
+    """
+    for mistake, factor, words in scales:
         if factor != 1 and close(student, np.multiply(reference, factor)):
-            return mistake
+            return mistake, words
     return None
+
+
+@contextmanager
+def quiet():
+    """No warnings and no NumPy floating-point messages inside the block: the checks judge the numbers."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def check_finite(value, what: str, why: str, mistake: str = "not finite") -> None:
@@ -339,8 +349,7 @@ def first_finding(check, about: str | None = None) -> Finding | None:
     the number of labelled entries). A crash teaches nothing: None.
     """
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        with quiet():
             check()
     except Wrong as wrong:
         return next((finding for finding in wrong.findings if about in (None, finding.about)), None)

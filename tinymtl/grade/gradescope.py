@@ -31,9 +31,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checks import POINTS, Result
+from .checks import Result
 
-__all__ = ["POINTS", "cannot_start", "gradescope_results", "merged", "submitted_files"]
+__all__ = ["cannot_start", "gradescope_results", "merged", "submitted_files"]
 
 
 def gradescope_results(exercise: str, results: list[Result]) -> dict:

@@ -63,12 +63,13 @@ def relative_difference(J, theta, dtheta, epsilon=1e-7) -> float:
 def _approximations(J, theta, epsilon) -> dict:
     """dθ_approx (n,) by the scheme asked for and by the usual wrong ones, keyed by scheme."""
     schemes = {"two-sided": [], "one-sided": [], "half one-sided": [], "fixed step": []}
+    here = J(theta)  # J(θ): the same for every coordinate
     for k in range(theta.size):
         step = np.zeros_like(theta)
         step[k] = epsilon  # ε e_k
         fixed = np.zeros_like(theta)
         fixed[k] = 1e-7  # the default ε, whatever ε was given
-        plus, minus, here = J(theta + step), J(theta - step), J(theta)
+        plus, minus = J(theta + step), J(theta - step)
         schemes["two-sided"].append((plus - minus) / (2 * epsilon))
         schemes["one-sided"].append((plus - here) / epsilon)
         schemes["half one-sided"].append((plus - here) / (2 * epsilon))  # θ_k never moved to θ_k − ε

@@ -32,6 +32,7 @@ from .checks import (
     random_labels,
     student_function,
     unchanged,
+    wrong_scale,
 )
 
 SIGNATURE = "masked_logistic_loss(Z, Y)"
@@ -91,12 +92,13 @@ def _diagnose(module, Z, Y) -> None:
         ("n_y·m", 1 / n_y, "divided by n_y·m (a mean over every entry); the lecture divides the sum by m only."),
         ("labelled", m / labelled, LABELLED),
     ]
-    for mistake, factor, text in scales:
-        if factor != 1 and close(J, expected * factor):
-            if mistake == "n_y·m" and labelled == n_y * m and _partial_mistake(module) == "labelled":
-                mistake, text = "labelled", LABELLED  # every entry is labelled here; the "?" batches tell which
-            raise Wrong(f"J = {J:.6g} for Z, Y of shape {Y.shape}, expected {expected:.6g}: {text}", about="J",
-                        mistake=mistake)  # fmt: skip
+    found = wrong_scale(J, expected, scales)
+    if found:
+        mistake, text = found
+        if mistake == "n_y·m" and labelled == n_y * m and _partial_mistake(module) == "labelled":
+            mistake, text = "labelled", LABELLED  # every entry is labelled here; the "?" batches tell which
+        raise Wrong(f"J = {J:.6g} for Z, Y of shape {Y.shape}, expected {expected:.6g}: {text}", about="J",
+                    mistake=mistake)  # fmt: skip
     as_zero, as_one = np.where(unknown, 0.0, Y), np.where(unknown, 1.0, Y)
     if unknown.any() and np.isclose(J, _reference(Z, as_zero)):
         mistake, text = "counted as 0", '"?" counted as label 0: leave the "?" terms out of the sum.'

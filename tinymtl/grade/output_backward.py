@@ -37,6 +37,7 @@ from .checks import (
     same,
     student_function,
     unchanged,
+    wrong_scale,
 )
 
 SIGNATURE = "output_backward(A_L, Y, A_prev)"
@@ -119,11 +120,12 @@ def _diagnose_dZ(module, A_L, Y, A_prev) -> None:
         ("n_y·m", 1 / n_y, "divided by n_y·m; J divides by m only."),
         ("labelled", m / labelled, LABELLED),
     ]
-    for mistake, factor, text in scales:
-        if factor != 1 and close(dZ, expected * factor):
-            if mistake == "n_y·m" and labelled == n_y * m and _partial_mistake(module) == "labelled":
-                mistake, text = "labelled", LABELLED  # every entry is labelled here; the "?" batches tell which
-            raise Wrong(f"dZ[L] for shape {Y.shape}: {text}", about="dZ[L]", mistake=mistake)
+    found = wrong_scale(dZ, expected, scales)
+    if found:
+        mistake, text = found
+        if mistake == "n_y·m" and labelled == n_y * m and _partial_mistake(module) == "labelled":
+            mistake, text = "labelled", LABELLED  # every entry is labelled here; the "?" batches tell which
+        raise Wrong(f"dZ[L] for shape {Y.shape}: {text}", about="dZ[L]", mistake=mistake)
     raise Wrong(f"dZ[L] for shape {Y.shape}: it differs from (A[L] − Y) ⊙ M / m.", about="dZ[L]", mistake="other")
 
 

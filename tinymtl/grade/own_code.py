@@ -191,16 +191,11 @@ def watched(function, name: str, allowed=()):
         previous = sys.getprofile()
         sys.setprofile(profile)
         try:
-            result = function(*args, **kwargs)
-        except BaseException:
+            return function(*args, **kwargs)
+        finally:  # returned or raised: a call into tinymtl's code is the finding either way
             sys.setprofile(previous)
             if entered:
                 raise UsesTinymtl(f"{name} called {entered[0]}") from None
-            raise
-        sys.setprofile(previous)
-        if entered:
-            raise UsesTinymtl(f"{name} called {entered[0]}")
-        return result
 
     return call
 

@@ -42,6 +42,7 @@ from .checks import (
     nan_leak,
     student_function,
     unchanged,
+    wrong_scale,
 )
 from .own_code import UsesTinymtl
 
@@ -193,8 +194,7 @@ def _scale_mistake(value, expected, C: int, m: int, known: int) -> tuple[str, st
         ("C·m", 1 / C, "divided by C·m; J divides by m only."),
         ("known", m / max(known, 1), "divided by the number of examples with a known class instead of m."),
     ]
-    return next(((mistake, text) for mistake, factor, text in scales if factor != 1 and close(value, expected * factor)),
-                None)  # fmt: skip
+    return wrong_scale(value, expected, scales)
 
 
 def _known_filled(Y) -> np.ndarray:
@@ -225,6 +225,8 @@ def _student_J(module, Z, Y) -> float:
     """The student's J for (Z, Y) as a float (NaN when it is not one number or the code fails)."""
     try:
         return float(np.asarray(_call(module, "softmax_cross_entropy_and_grad", Z, Y)[0]))
+    except UsesTinymtl:
+        raise  # a refusal is no NaN
     except Exception:  # noqa: BLE001  only its finiteness is asked
         return float("nan")
 
